@@ -1,0 +1,105 @@
+// One Apache Kafka 4 node in KRaft mode (broker and controller in one JVM), from Maven Central jars.
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { componentDir, endpoints, host, ports } from './layout.ts';
+import { classpath, requireFreePorts, requireJava17, resolveJars } from './prerequisites.ts';
+import { isPortOpen, runningPid, StackError, startProcess, waitUntil } from './processes.ts';
+
+export const KAFKA = 'kafka';
+const HEALTH_TOPIC = '_tormenta_health';
+
+function serverProperties(dataDir: string): string {
+  return `# written by tormenta's stack; edits are overwritten on the next start
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@${host}:${ports.kafkaController}
+listeners=PLAINTEXT://${host}:${ports.kafka},CONTROLLER://${host}:${ports.kafkaController}
+advertised.listeners=PLAINTEXT://${host}:${ports.kafka}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=${dataDir}
+num.partitions=3
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=1
+`;
+}
+
+const log4j2 = `status = warn
+appender.out.type = Console
+appender.out.name = out
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.out.ref = out
+logger.kafka.name = kafka
+logger.kafka.level = INFO
+logger.state.name = state.change.logger
+logger.state.level = WARN
+logger.raft.name = org.apache.kafka.raft
+logger.raft.level = WARN
+`;
+
+export async function startKafka(): Promise<boolean> {
+  if (runningPid(KAFKA) !== undefined) return false;
+  await requireFreePorts(KAFKA, { broker: ports.kafka, controller: ports.kafkaController });
+  const java = requireJava17();
+  const jars = resolveJars('kafka');
+  const dir = componentDir(KAFKA);
+  const dataDir = join(dir, 'data');
+  mkdirSync(dir, { recursive: true });
+  const properties = join(dir, 'server.properties');
+  const log4jFile = join(dir, 'log4j2.properties');
+  writeFileSync(properties, serverProperties(dataDir));
+  writeFileSync(log4jFile, log4j2);
+  const jvm = ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${log4jFile}`, '-cp', classpath(jars)];
+
+  if (!existsSync(join(dataDir, 'meta.properties'))) {
+    const format = spawnSync(
+      java,
+      [...jvm, 'kafka.tools.StorageTool', 'format', '--cluster-id', clusterId(), '--config', properties, '--ignore-formatted'],
+      { encoding: 'utf8' },
+    );
+    if (format.status !== 0) {
+      throw new StackError(`kafka: formatting the KRaft storage failed: ${(format.stderr || format.stdout).trim().split('\n')[0]}`);
+    }
+  }
+  startProcess({ name: KAFKA, command: java, args: [...jvm, 'kafka.Kafka', properties] });
+  await waitUntil(KAFKA, 'broker port open', () => isPortOpen(host, ports.kafka), 90_000);
+  await waitUntil(KAFKA, 'a topic created and listed', kafkaHealthy, 90_000);
+  return true;
+}
+
+/** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
+function clusterId(): string {
+  return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+}
+
+export async function kafkaHealthy(): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'tormenta-stack',
+    brokers: endpoints.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 1 },
+  }).admin();
+  try {
+    await admin.connect();
+    const topics = await admin.listTopics();
+    if (!topics.includes(HEALTH_TOPIC)) {
+      await admin.createTopics({ topics: [{ topic: HEALTH_TOPIC, numPartitions: 1 }], waitForLeaders: true });
+    }
+    return (await admin.listTopics()).includes(HEALTH_TOPIC);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,67 @@
+// The local stack as one unit: up starts what is not running and waits for real health; a failure stops whatever this
+// call started, so nothing is left half-up; down stops everything, in reverse order.
+import { HBASE, HBASE_REST, hbaseHealthy, startHBase, startHBaseRest } from './hbase.ts';
+import { KAFKA, kafkaHealthy, startKafka } from './kafka.ts';
+import { logFile, runningPid, stopProcess } from './processes.ts';
+import { PROMETHEUS, prometheusReady, startPrometheus } from './prometheus.ts';
+
+interface Component {
+  name: string;
+  start: () => Promise<boolean>;
+  healthy: () => Promise<boolean>;
+}
+
+export const components: Component[] = [
+  { name: KAFKA, start: startKafka, healthy: kafkaHealthy },
+  { name: HBASE, start: startHBase, healthy: async () => true },
+  { name: HBASE_REST, start: startHBaseRest, healthy: hbaseHealthy },
+  { name: PROMETHEUS, start: startPrometheus, healthy: prometheusReady },
+];
+
+export interface UpReport {
+  started: string[];
+  reused: string[];
+  seconds: number;
+}
+
+export async function stackUp(log: (line: string) => void = () => {}): Promise<UpReport> {
+  const began = Date.now();
+  const started: string[] = [];
+  const reused: string[] = [];
+  try {
+    for (const component of components) {
+      const componentBegan = Date.now();
+      if (await component.start()) {
+        started.push(component.name);
+        log(`${component.name}: started and healthy in ${((Date.now() - componentBegan) / 1000).toFixed(1)}s`);
+      } else {
+        // Already running: still prove it answers, so a wedged process is not reported as up.
+        if (!(await component.healthy().catch(() => false))) {
+          throw new Error(`${component.name} is running but not healthy; run 'npm run stack -- down' and retry`);
+        }
+        reused.push(component.name);
+        log(`${component.name}: already running`);
+      }
+    }
+  } catch (error) {
+    for (const name of [...started].reverse()) await stopProcess(name);
+    // The component that failed has a pid file too.
+    for (const component of components) if (!reused.includes(component.name)) await stopProcess(component.name);
+    throw error;
+  }
+  return { started, reused, seconds: (Date.now() - began) / 1000 };
+}
+
+export async function stackDown(log: (line: string) => void = () => {}): Promise<void> {
+  for (const component of [...components].reverse()) {
+    if (await stopProcess(component.name)) log(`${component.name}: stopped`);
+  }
+}
+
+export function stackStatus(): { name: string; pid: number | undefined; log: string }[] {
+  return components.map((component) => ({ name: component.name, pid: runningPid(component.name), log: logFile(component.name) }));
+}
+
+export function stackRunning(): boolean {
+  return components.every((component) => runningPid(component.name) !== undefined);
+}
