@@ -1,17 +1,20 @@
 // npm run stack -- up|down|status|logs [component]
 import { readFileSync, existsSync } from 'node:fs';
-import { endpoints } from './layout.ts';
-import { StackError } from './processes.ts';
-import { stackDown, stackStatus, stackUp } from './stack.ts';
+import { StackError } from './errors.ts';
 
 const usage = 'usage: npm run stack -- up|down|status|logs [component]';
 
 async function main(command: string | undefined, argument: string | undefined): Promise<void> {
+  // Loaded here, not at the top: a bad TORMENTA_* variable then fails inside main and prints as one line.
+  const { endpoints } = await import('./layout.ts');
+  const { stackDown, stackStatus, stackUp } = await import('./stack.ts');
   const log = (line: string): void => console.log(`stack: ${line}`);
   switch (command) {
     case 'up': {
       const report = await stackUp(log);
-      log(`up in ${report.seconds.toFixed(1)}s — Kafka ${endpoints.kafkaBrokers.join(',')}, HBase REST ${endpoints.hbaseRest}, Prometheus ${endpoints.prometheus}`);
+      log(
+        `up in ${report.seconds.toFixed(1)}s — Kafka ${endpoints.kafkaBrokers.join(',')}, HBase REST ${endpoints.hbaseRest}, Prometheus ${endpoints.prometheus}`,
+      );
       return;
     }
     case 'down':
@@ -37,7 +40,7 @@ async function main(command: string | undefined, argument: string | undefined): 
 }
 
 main(process.argv[2], process.argv[3]).catch((error: unknown) => {
-  const message = error instanceof StackError ? error.message : error instanceof Error ? error.message : String(error);
-  console.error(`stack: ${message}`);
+  if (!(error instanceof StackError)) console.error(error);
+  console.error(`stack: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

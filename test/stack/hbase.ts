@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { componentDir, endpoints, host, ports } from './layout.ts';
-import { classpath, requireFreePorts, requireJava17, resolveJars } from './prerequisites.ts';
+import { classpath, requireJava17, resolveJars } from './prerequisites.ts';
 import { isPortOpen, runningPid, startProcess, waitUntil } from './processes.ts';
 
 export const HBASE = 'hbase';
@@ -15,10 +15,22 @@ export const java17Flags = [
   '-Dorg.apache.hbase.thirdparty.io.netty.tryReflectionSetAccessible=true',
   '--add-modules',
   'jdk.unsupported',
-  ...['java.io', 'java.nio', 'sun.nio.ch', 'java.lang', 'jdk.internal.ref', 'java.lang.reflect', 'java.util', 'java.util.concurrent']
-    .flatMap((pkg) => ['--add-opens', `java.base/${pkg}=ALL-UNNAMED`]),
-  ...['java.base/jdk.internal.misc', 'java.security.jgss/sun.security.krb5', 'java.base/sun.net.dns', 'java.base/sun.net.util']
-    .flatMap((pkg) => ['--add-exports', `${pkg}=ALL-UNNAMED`]),
+  ...[
+    'java.io',
+    'java.nio',
+    'sun.nio.ch',
+    'java.lang',
+    'jdk.internal.ref',
+    'java.lang.reflect',
+    'java.util',
+    'java.util.concurrent',
+  ].flatMap((pkg) => ['--add-opens', `java.base/${pkg}=ALL-UNNAMED`]),
+  ...[
+    'java.base/jdk.internal.misc',
+    'java.security.jgss/sun.security.krb5',
+    'java.base/sun.net.dns',
+    'java.base/sun.net.util',
+  ].flatMap((pkg) => ['--add-exports', `${pkg}=ALL-UNNAMED`]),
 ];
 
 function hbaseSite(dir: string): string {
@@ -74,12 +86,6 @@ function jvmArgs(confDir: string, jars: string, heap: string): string[] {
 
 export async function startHBase(): Promise<boolean> {
   if (runningPid(HBASE) !== undefined) return false;
-  await requireFreePorts(HBASE, {
-    zookeeper: ports.zookeeper,
-    master: ports.hbaseMaster,
-    'master info': ports.hbaseMasterInfo,
-    'region server': ports.hbaseRegionServer,
-  });
   const java = requireJava17();
   const jars = resolveJars('hbase');
   const dir = componentDir(HBASE);
@@ -98,7 +104,6 @@ export async function startHBase(): Promise<boolean> {
 
 export async function startHBaseRest(): Promise<boolean> {
   if (runningPid(HBASE_REST) !== undefined) return false;
-  await requireFreePorts(HBASE_REST, { rest: ports.hbaseRest });
   const java = requireJava17();
   const jars = resolveJars('hbase');
   const confDir = join(componentDir(HBASE), 'conf');

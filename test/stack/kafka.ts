@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StackError } from './errors.ts';
 import { Kafka, logLevel } from 'kafkajs';
 import { componentDir, endpoints, host, ports } from './layout.ts';
-import { classpath, requireFreePorts, requireJava17, resolveJars } from './prerequisites.ts';
-import { isPortOpen, runningPid, StackError, startProcess, waitUntil } from './processes.ts';
+import { classpath, requireJava17, resolveJars } from './prerequisites.ts';
+import { isPortOpen, runningPid, startProcess, waitUntil } from './processes.ts';
 
 export const KAFKA = 'kafka';
 const HEALTH_TOPIC = '_tormenta_health';
@@ -52,7 +53,6 @@ logger.raft.level = WARN
 
 export async function startKafka(): Promise<boolean> {
   if (runningPid(KAFKA) !== undefined) return false;
-  await requireFreePorts(KAFKA, { broker: ports.kafka, controller: ports.kafkaController });
   const java = requireJava17();
   const jars = resolveJars('kafka');
   const dir = componentDir(KAFKA);
@@ -71,7 +71,9 @@ export async function startKafka(): Promise<boolean> {
       { encoding: 'utf8' },
     );
     if (format.status !== 0) {
-      throw new StackError(`kafka: formatting the KRaft storage failed: ${(format.stderr || format.stdout).trim().split('\n')[0]}`);
+      throw new StackError(
+        `kafka: formatting the KRaft storage failed: ${(format.stderr || format.stdout).trim().split('\n')[0]}`,
+      );
     }
   }
   startProcess({ name: KAFKA, command: java, args: [...jvm, 'kafka.Kafka', properties] });

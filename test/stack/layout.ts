@@ -2,6 +2,7 @@
 // per-checkout state directory. Ports are fixed defaults that a user can move with environment variables.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { StackError } from './errors.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const cacheDir = process.env.TORMENTA_CACHE ?? join(homedir(), '.cache', 'tormenta');
@@ -13,7 +14,7 @@ function port(name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new Error(`${name} must be a TCP port (1-65535), got "${raw}"`);
+    throw new StackError(`${name} must be a TCP port (1-65535), got "${raw}"`);
   }
   return value;
 }

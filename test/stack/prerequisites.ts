@@ -3,8 +3,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { StackError } from './errors.ts';
 import { cacheDir, host, repoRoot } from './layout.ts';
-import { isPortOpen, StackError } from './processes.ts';
+import { isPortOpen } from './processes.ts';
 
 export function requireJava17(): string {
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
@@ -35,11 +36,9 @@ export function resolveJars(name: string): string {
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   process.stderr.write(`stack: resolving ${name} jars from Maven Central (once per machine)\n`);
-  const result = spawnSync(
-    'mvn',
-    ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${partial}`],
-    { encoding: 'utf8' },
-  );
+  const result = spawnSync('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${partial}`], {
+    encoding: 'utf8',
+  });
   if (result.status !== 0) {
     rmSync(partial, { recursive: true, force: true });
     const reason = (result.stdout + result.stderr).split('\n').find((line) => line.includes('ERROR')) ?? 'unknown error';

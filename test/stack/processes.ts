@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { StackError } from './errors.ts';
 import { stateDir } from './layout.ts';
 
 export interface ManagedProcess {
@@ -101,12 +102,7 @@ export function isPortOpen(host: string, port: number): Promise<boolean> {
  * Polls `probe` until it resolves true. Fails early, naming the component, if its process died, and on timeout with the
  * last probe error, so a broken start never looks like a slow one.
  */
-export async function waitUntil(
-  name: string,
-  what: string,
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
+export async function waitUntil(name: string, what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
@@ -123,9 +119,4 @@ export async function waitUntil(
   throw new StackError(
     `${name}: ${what} not reached within ${timeoutMs / 1000}s${lastError ? ` (${lastError})` : ''}; see ${logFile(name)}`,
   );
-}
-
-/** A failure a user can act on: printed as one line (plus a log tail), never as a stack trace. */
-export class StackError extends Error {
-  override name = 'StackError';
 }

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { componentDir, endpoints, host, ports } from './layout.ts';
-import { requireFreePorts, requirePrometheus } from './prerequisites.ts';
+import { requirePrometheus } from './prerequisites.ts';
 import { runningPid, startProcess, waitUntil } from './processes.ts';
 
 export const PROMETHEUS = 'prometheus';
@@ -37,7 +37,6 @@ scrape_configs:
 
 export async function startPrometheus(): Promise<boolean> {
   if (runningPid(PROMETHEUS) !== undefined) return false;
-  await requireFreePorts(PROMETHEUS, { web: ports.prometheus });
   const binary = requirePrometheus();
   const dir = componentDir(PROMETHEUS);
   mkdirSync(prometheusTargetsDir(), { recursive: true });

@@ -2,20 +2,33 @@
 // call started, so nothing is left half-up; down stops everything, in reverse order.
 import { HBASE, HBASE_REST, hbaseHealthy, startHBase, startHBaseRest } from './hbase.ts';
 import { KAFKA, kafkaHealthy, startKafka } from './kafka.ts';
+import { ports } from './layout.ts';
+import { requireFreePorts } from './prerequisites.ts';
 import { logFile, runningPid, stopProcess } from './processes.ts';
 import { PROMETHEUS, prometheusReady, startPrometheus } from './prometheus.ts';
 
 interface Component {
   name: string;
+  ports: Record<string, number>;
   start: () => Promise<boolean>;
   healthy: () => Promise<boolean>;
 }
 
 export const components: Component[] = [
-  { name: KAFKA, start: startKafka, healthy: kafkaHealthy },
-  { name: HBASE, start: startHBase, healthy: async () => true },
-  { name: HBASE_REST, start: startHBaseRest, healthy: hbaseHealthy },
-  { name: PROMETHEUS, start: startPrometheus, healthy: prometheusReady },
+  { name: KAFKA, ports: { broker: ports.kafka, controller: ports.kafkaController }, start: startKafka, healthy: kafkaHealthy },
+  {
+    name: HBASE,
+    ports: {
+      zookeeper: ports.zookeeper,
+      master: ports.hbaseMaster,
+      'master info': ports.hbaseMasterInfo,
+      'region server': ports.hbaseRegionServer,
+    },
+    start: startHBase,
+    healthy: async () => true,
+  },
+  { name: HBASE_REST, ports: { rest: ports.hbaseRest }, start: startHBaseRest, healthy: hbaseHealthy },
+  { name: PROMETHEUS, ports: { web: ports.prometheus }, start: startPrometheus, healthy: prometheusReady },
 ];
 
 export interface UpReport {
@@ -28,6 +41,10 @@ export async function stackUp(log: (line: string) => void = () => {}): Promise<U
   const began = Date.now();
   const started: string[] = [];
   const reused: string[] = [];
+  // Every port is checked before anything starts, so a clash fails in a second instead of after the JVMs warmed up.
+  for (const component of components) {
+    if (runningPid(component.name) === undefined) await requireFreePorts(component.name, component.ports);
+  }
   try {
     for (const component of components) {
       const componentBegan = Date.now();

@@ -2,43 +2,47 @@
 declare module 'hbase' {
   import type { IncomingMessage } from 'node:http';
 
-  type Callback<T> = (error: (Error & { code?: number; body?: string }) | null, value: T, response?: IncomingMessage) => void;
+  export type Callback<T> = (
+    error: (Error & { code?: number; body?: string }) | null,
+    value: T,
+    response?: IncomingMessage,
+  ) => void;
 
-  interface CellInput {
+  export interface CellInput {
     key: string;
     column: string;
     $: string;
   }
-  interface CellOutput {
+  export interface CellOutput {
     key?: string;
     column: string;
     timestamp: number;
     $: string;
   }
-  interface Row {
+  export interface Row {
     put(cells: CellInput[], callback: Callback<boolean | null>): void;
     get(callback: Callback<CellOutput[] | null>): void;
     delete(callback: Callback<boolean | null>): void;
   }
-  interface Table {
+  export interface Table {
     create(schema: { ColumnSchema: { name: string; VERSIONS?: number }[] }, callback: Callback<boolean | null>): void;
     delete(callback: Callback<boolean | null>): void;
     exists(callback: Callback<boolean | null>): void;
     row(key: string | null): Row;
   }
-  interface RestCellSet {
+  export interface RestCellSet {
     Row: { key: string; Cell: { column: string; timestamp?: number; $: string }[] }[];
   }
-  interface Connection {
+  export interface Connection {
     get(path: string, callback: Callback<RestCellSet | null>): void;
     put(path: string, body: unknown, callback: Callback<unknown>): void;
   }
-  interface Client {
+  export interface Client {
     connection: Connection;
     table(name: string): Table;
     version_cluster(callback: Callback<unknown>): void;
   }
-  interface ClientOptions {
+  export interface ClientOptions {
     host: string;
     port: number | string;
     protocol?: 'http' | 'https';

@@ -1,7 +1,7 @@
 // The one typed, promise-based door to HBase REST. It wraps the callback-based npm `hbase` client and adds what that
 // client lacks: multi-row writes with many rows at once and a multiget.
 import hbase from 'hbase';
-import type { Client } from 'hbase';
+import type { Client, RestCellSet } from 'hbase';
 import { HBaseError } from './errors.ts';
 
 /** A row as tormenta sees it: the row key and its cells by `family:qualifier`, all UTF-8 text. */
@@ -84,7 +84,7 @@ export class HBaseRestClient {
         .slice(start, start + this.#multiGetChunk)
         .map((key) => `row=${encodeURIComponent(key)}`)
         .join('&');
-      const cellSet = await this.#call(`multiget ${table}`, (done) =>
+      const cellSet = await this.#call<RestCellSet | null>(`multiget ${table}`, (done) =>
         this.#client.connection.get(`/${encodeURIComponent(table)}/multiget?${query}`, done),
       ).catch((error: unknown) => {
         // HBase REST answers 404 "No rows found" when none of the keys exists.
