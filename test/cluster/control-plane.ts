@@ -22,10 +22,10 @@ const RESERVED_PORTS = new Set([2181, 8080, 9090, 9092, 9093, 16010]);
 // What Deployments need to become Available, plus the usual neighbours tests and charts lean on. No node-lifecycle
 // controller: KWOK keeps the fake nodes' leases fresh, but nothing would gain from evictions.
 const CONTROLLERS = [
-  'deployment', 'replicaset', 'garbagecollector', 'namespace', 'serviceaccount', 'serviceaccount-token',
-  'clusterrole-aggregation', 'root-ca-cert-publisher', 'endpointslice', 'job', 'statefulset', 'daemonset',
-  'disruption', 'ttl-after-finished',
-];
+  'deployment', 'replicaset', 'garbage-collector', 'namespace', 'serviceaccount', 'serviceaccount-token',
+  'clusterrole-aggregation', 'root-ca-certificate-publisher', 'endpointslice', 'job', 'statefulset', 'daemonset',
+  'disruption', 'ttl-after-finished', 'pod-garbage-collector',
+].map((name) => `${name}-controller`);
 
 export interface UpResult {
   reused: boolean;

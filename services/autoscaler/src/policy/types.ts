@@ -120,7 +120,8 @@ export interface DecisionStep {
 export interface Proposal {
   readonly name: string;
   readonly currentReplicas: number;
-  readonly demand: number;
+  /** ceil(rate / targetPerReplica); null when there was no usable rate (held). */
+  readonly demand: number | null;
   /** The recommendation the stabilization window remembers (after tolerance and min/max), null when holding. */
   readonly recommendation: number | null;
   readonly wantReplicas: number;
