@@ -35,13 +35,18 @@ scrape_configs:
 `;
 }
 
+export function writePrometheusConfig(): string {
+  mkdirSync(prometheusTargetsDir(), { recursive: true });
+  const configFile = join(componentDir(PROMETHEUS), 'prometheus.yml');
+  writeFileSync(configFile, config());
+  return configFile;
+}
+
 export async function startPrometheus(): Promise<boolean> {
   if (runningPid(PROMETHEUS) !== undefined) return false;
   const binary = requirePrometheus();
   const dir = componentDir(PROMETHEUS);
-  mkdirSync(prometheusTargetsDir(), { recursive: true });
-  const configFile = join(dir, 'prometheus.yml');
-  writeFileSync(configFile, config());
+  const configFile = writePrometheusConfig();
   startProcess({
     name: PROMETHEUS,
     command: binary,

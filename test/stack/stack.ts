@@ -2,6 +2,7 @@
 // call started, so nothing is left half-up; down stops everything, in reverse order.
 import { HBASE, HBASE_REST, hbaseHealthy, startHBase, startHBaseRest } from './hbase.ts';
 import { KAFKA, kafkaHealthy, startKafka } from './kafka.ts';
+import { StackError } from './errors.ts';
 import { ports } from './layout.ts';
 import { requireFreePorts } from './prerequisites.ts';
 import { logFile, runningPid, stopProcess } from './processes.ts';
@@ -37,8 +38,17 @@ export interface UpReport {
   seconds: number;
 }
 
+/** TORMENTA_STACK=containers takes the components from a Docker engine instead of local processes. */
+export const useContainers = process.env.TORMENTA_STACK === 'containers';
+
 export async function stackUp(log: (line: string) => void = () => {}): Promise<UpReport> {
   const began = Date.now();
+  if (useContainers) {
+    const { containersUp } = await import('./containers.ts');
+    await containersUp(log);
+    for (const component of components) await waitHealthy(component);
+    return { started: components.map((component) => component.name), reused: [], seconds: (Date.now() - began) / 1000 };
+  }
   const started: string[] = [];
   const reused: string[] = [];
   // Every port is checked before anything starts, so a clash fails in a second instead of after the JVMs warmed up.
@@ -69,7 +79,21 @@ export async function stackUp(log: (line: string) => void = () => {}): Promise<U
   return { started, reused, seconds: (Date.now() - began) / 1000 };
 }
 
+async function waitHealthy(component: Component): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (!(await component.healthy().catch(() => false))) {
+    if (Date.now() > deadline) throw new StackError(`${component.name}: not healthy within 180s`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 export async function stackDown(log: (line: string) => void = () => {}): Promise<void> {
+  if (useContainers) {
+    const { containersDown } = await import('./containers.ts');
+    containersDown();
+    log('containers removed');
+    return;
+  }
   for (const component of [...components].reverse()) {
     if (await stopProcess(component.name)) log(`${component.name}: stopped`);
   }
