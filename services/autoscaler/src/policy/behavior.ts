@@ -35,7 +35,11 @@ export function stabilize(
   return { replicas, upFloor, downCeiling };
 }
 
-function replicasChangedWithin(periodSeconds: number, events: readonly TimestampedScaleEvent[], now: number): {
+function replicasChangedWithin(
+  periodSeconds: number,
+  events: readonly TimestampedScaleEvent[],
+  now: number,
+): {
   added: number;
   removed: number;
 } {
@@ -86,8 +90,7 @@ export function scaleDownLimit(
   for (const policy of rules.policies) {
     const { added, removed } = replicasChangedWithin(policy.periodSeconds, events, now);
     const periodStart = currentReplicas - added + removed;
-    const proposed =
-      policy.type === 'Pods' ? periodStart - policy.value : Math.trunc(periodStart * (1 - policy.value / 100));
+    const proposed = policy.type === 'Pods' ? periodStart - policy.value : Math.trunc(periodStart * (1 - policy.value / 100));
     result = pick(result, proposed);
   }
   return Math.max(0, Math.min(result, currentReplicas));

@@ -3,7 +3,11 @@
 // lasted long enough to move the baseline (the median of the window: about half the window).
 import type { SurgeGuardSpec, TimestampedRate } from './types.ts';
 
-export function medianRate(rates: readonly TimestampedRate[], now: number, windowSeconds: number): {
+export function medianRate(
+  rates: readonly TimestampedRate[],
+  now: number,
+  windowSeconds: number,
+): {
   median: number;
   samples: number;
 } {

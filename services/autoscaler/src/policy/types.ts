@@ -80,16 +80,7 @@ export interface ObservedTarget {
 }
 
 export type BoundBy =
-  | 'demand'
-  | 'tolerance'
-  | 'min'
-  | 'max'
-  | 'stabilization'
-  | 'rate-policy'
-  | 'surge'
-  | 'budget'
-  | 'fail-static'
-  | 'paused';
+  'demand' | 'tolerance' | 'min' | 'max' | 'stabilization' | 'rate-policy' | 'surge' | 'budget' | 'fail-static' | 'paused';
 
 /** Stable reasons: they become Event reasons and the `reason` label of `autoscaler_decisions_total`. */
 export type DecisionReason =

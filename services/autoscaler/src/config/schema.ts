@@ -1,0 +1,140 @@
+// The autoscaler's ConfigMap content, validated once per edit: unknown keys rejected, HPA defaults filled in, cross-field
+// rules in one place, every error naming its field as a JSON pointer. An invalid edit is rejected and the last valid
+// config kept (the loop's job); a budget below the sum of minimums is NOT an error — lowering the budget must always take
+// effect, so the policy cuts the minimums and flags it (see policy/pool.ts).
+import { z } from 'zod';
+import { AUTOSCALER_ERROR_CODES, AutoscalerError } from '../errors.ts';
+import type { AutoscalerErrorIssue } from '../errors.ts';
+import {
+  DEFAULT_FAIL_STATIC_AFTER,
+  DEFAULT_POLL_INTERVAL_SECONDS,
+  DEFAULT_SCALE_DOWN_RULES,
+  DEFAULT_SCALE_UP_RULES,
+  DEFAULT_SURGE_GUARD,
+  DEFAULT_TOLERANCE,
+} from '../policy/defaults.ts';
+import type { ScalingRules, TargetPolicySpec } from '../policy/types.ts';
+
+// Kubernetes object names (RFC 1123 label; also what the `{target}` metric label carries).
+const KUBE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const kubeName = z.string().max(63).regex(KUBE_NAME, 'must be a lowercase RFC 1123 label');
+
+const policySchema = z.strictObject({
+  type: z.enum(['Pods', 'Percent']),
+  value: z.int().positive(),
+  // The HPA's own bounds for both fields.
+  periodSeconds: z.int().min(1).max(1800),
+});
+
+function rulesSchema(defaults: ScalingRules) {
+  return z
+    .strictObject({
+      stabilizationWindowSeconds: z.int().min(0).max(3600).default(defaults.stabilizationWindowSeconds),
+      selectPolicy: z.enum(['Max', 'Min', 'Disabled']).default(defaults.selectPolicy),
+      policies: z
+        .array(policySchema)
+        .min(1)
+        .default(defaults.policies.map((policy) => ({ ...policy }))),
+    })
+    .default({ ...defaults, policies: defaults.policies.map((policy) => ({ ...policy })) });
+}
+
+const targetSchema = z.strictObject({
+  name: kubeName,
+  kind: z.enum(['Deployment', 'StatefulSet']),
+  namespace: kubeName,
+  costPerReplicaHour: z.number().min(0).finite(),
+  minReplicas: z.int().min(0),
+  maxReplicas: z.int().min(1),
+  metric: z.strictObject({
+    query: z.string().trim().min(1),
+    targetPerReplica: z.number().positive().finite(),
+  }),
+  tolerance: z.number().min(0).max(1).optional(),
+  behavior: z
+    .strictObject({ scaleUp: rulesSchema(DEFAULT_SCALE_UP_RULES), scaleDown: rulesSchema(DEFAULT_SCALE_DOWN_RULES) })
+    .default({
+      scaleUp: { ...DEFAULT_SCALE_UP_RULES, policies: DEFAULT_SCALE_UP_RULES.policies.map((policy) => ({ ...policy })) },
+      scaleDown: { ...DEFAULT_SCALE_DOWN_RULES, policies: DEFAULT_SCALE_DOWN_RULES.policies.map((policy) => ({ ...policy })) },
+    }),
+  paused: z.boolean().default(false),
+});
+
+export const autoscalerConfigSchema = z
+  .strictObject({
+    budget: z.strictObject({
+      currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
+      maxPerHour: z.number().min(0).finite(),
+    }),
+    pollIntervalSeconds: z.int().min(1).max(3600).default(DEFAULT_POLL_INTERVAL_SECONDS),
+    prometheus: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }),
+    tolerance: z.number().min(0).max(1).default(DEFAULT_TOLERANCE),
+    surge: z
+      .strictObject({
+        multiple: z.number().gt(1).finite().default(DEFAULT_SURGE_GUARD.multiple),
+        baselineWindowSeconds: z.int().min(1).max(86_400).default(DEFAULT_SURGE_GUARD.baselineWindowSeconds),
+        minSamples: z.int().min(1).default(DEFAULT_SURGE_GUARD.minSamples),
+      })
+      .default({ ...DEFAULT_SURGE_GUARD }),
+    failStaticAfter: z.int().min(1).default(DEFAULT_FAIL_STATIC_AFTER),
+    targets: z.array(targetSchema).min(1),
+  })
+  .superRefine((config, context) => {
+    const seen = new Map<string, number>();
+    config.targets.forEach((target, index) => {
+      if (target.minReplicas > target.maxReplicas) {
+        context.addIssue({
+          code: 'custom',
+          path: ['targets', index, 'minReplicas'],
+          message: `must be ≤ maxReplicas (${target.maxReplicas})`,
+        });
+      }
+      // Names key the budget pool, the tie-break and the `{target}` label, so they are unique across namespaces too.
+      const first = seen.get(target.name);
+      if (first !== undefined) {
+        context.addIssue({ code: 'custom', path: ['targets', index, 'name'], message: `duplicates /targets/${first}/name` });
+      } else {
+        seen.set(target.name, index);
+      }
+    });
+    if (config.surge.minSamples * config.pollIntervalSeconds > config.surge.baselineWindowSeconds) {
+      context.addIssue({
+        code: 'custom',
+        path: ['surge', 'minSamples'],
+        message: `${config.surge.minSamples} samples every ${config.pollIntervalSeconds} s never fit in baselineWindowSeconds ${config.surge.baselineWindowSeconds}`,
+      });
+    }
+  });
+
+export type AutoscalerConfig = z.output<typeof autoscalerConfigSchema>;
+export type AutoscalerTargetConfig = AutoscalerConfig['targets'][number];
+
+function toPointer(path: readonly PropertyKey[]): string {
+  return path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+/** Parses the ConfigMap's (already YAML/JSON-decoded) content; throws TORMENTA_AUTOSCALER_CONFIG_INVALID with every issue. */
+export function parseAutoscalerConfig(input: unknown): AutoscalerConfig {
+  const result = autoscalerConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issues: AutoscalerErrorIssue[] = result.error.issues.map((issue) => ({
+    path: toPointer(issue.path),
+    message: issue.message,
+  }));
+  const summary = issues.map((issue) => `${issue.path || '/'}: ${issue.message}`).join('; ');
+  throw new AutoscalerError(AUTOSCALER_ERROR_CODES.configInvalid, `invalid autoscaler config: ${summary}`, issues);
+}
+
+/** The policy's view of one target. */
+export function toTargetPolicySpec(config: AutoscalerConfig, target: AutoscalerTargetConfig): TargetPolicySpec {
+  return {
+    name: target.name,
+    minReplicas: target.minReplicas,
+    maxReplicas: target.maxReplicas,
+    targetPerReplica: target.metric.targetPerReplica,
+    costPerReplicaHour: target.costPerReplicaHour,
+    tolerance: target.tolerance ?? config.tolerance,
+    behavior: target.behavior,
+    surge: config.surge,
+  };
+}
