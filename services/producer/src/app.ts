@@ -1,0 +1,157 @@
+// Wires the producer from its configuration: Kafka writer, health probe, ingest path, HTTP server and, for pull sources,
+// the leader-elected runner; and takes it apart again in the order a graceful shutdown needs.
+import { KafkajsWriter, KafkaWriteError, ensureTopic, kafkaReachable } from '@tormenta/kafka';
+import type { MessageWriter, OutgoingMessage } from '@tormenta/kafka';
+import type { FastifyInstance } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProducerConfig } from './config.ts';
+import { Ingestor } from './ingest.ts';
+import { FileLeaseStore, KubernetesLeaseStore, LeaderElector } from '@tormenta/lease';
+import type { LeaseStore } from '@tormenta/lease';
+import { createMetrics } from './metrics.ts';
+import type { ProducerMetrics } from './metrics.ts';
+import { runPullSource } from './pull-runner.ts';
+import { buildServer } from './server.ts';
+import { sourceRegistry } from './sources/index.ts';
+import type { ClientSource } from './sources/index.ts';
+
+export interface ProducerApp {
+  server: FastifyInstance;
+  metrics: ProducerMetrics;
+  /** Listens; returns the address (e.g. http://127.0.0.1:3000). */
+  start(): Promise<string>;
+  /** readyz false, stop reading, finish in-flight requests, flush the writer. */
+  shutdown(): Promise<void>;
+}
+
+export interface ProducerDependencies {
+  writer?: MessageWriter;
+  source?: ClientSource;
+  leaseStore?: LeaseStore;
+}
+
+export async function createProducerApp(config: ProducerConfig, dependencies: ProducerDependencies = {}): Promise<ProducerApp> {
+  const connection = { brokers: config.kafkaBrokers, clientId: config.kafkaClientId };
+  const state = { kafkaUp: false, topicReady: false, draining: false };
+  const metrics = createMetrics();
+  const kafkaWriter =
+    dependencies.writer ??
+    new KafkajsWriter({
+      ...connection,
+      topic: config.topic,
+      compression: config.compression,
+      maxBatchMessages: config.kafkaMaxBatch,
+      sendTimeoutMs: config.kafkaSendTimeoutMs,
+    });
+  // The first unreachable-broker failure turns the pod unready and sheds load at once; the probe turns it back.
+  const writer: MessageWriter = {
+    get available() {
+      return kafkaWriter.available;
+    },
+    close: () => kafkaWriter.close(),
+    async write(messages: OutgoingMessage[]) {
+      try {
+        await kafkaWriter.write(messages);
+      } catch (error) {
+        if (error instanceof KafkaWriteError && error.code === 'TORMENTA_KAFKA_UNAVAILABLE') state.kafkaUp = false;
+        throw error;
+      }
+    },
+  };
+  const ingestor = new Ingestor({
+    writer,
+    metrics,
+    keyField: config.keyField,
+    maxInflightRecords: config.maxInflightRecords,
+    retryAfterSeconds: config.retryAfterSeconds,
+    kafkaUp: () => state.kafkaUp,
+    draining: () => state.draining,
+  });
+  const source = dependencies.source ?? (await sourceRegistry[config.source].create(config.sourceConfig as never));
+  const server = buildServer({
+    ingestor,
+    metrics,
+    acceptPush: source.kind === 'push',
+    sourceName: source.name,
+    maxBodyBytes: config.maxBodyBytes,
+    maxRecordsPerRequest: config.maxRecordsPerRequest,
+    retryAfterSeconds: config.retryAfterSeconds,
+    authToken: config.authToken,
+    rateLimitPerSecond: config.rateLimitPerSecond,
+    rateLimitBurst: config.rateLimitBurst,
+    logLevel: config.logLevel,
+    draining: () => state.draining,
+    ready: () => {
+      if (state.draining) return { ready: false, reason: 'TORMENTA_DRAINING', message: 'draining' };
+      if (!state.topicReady || !state.kafkaUp) return { ready: false, reason: 'TORMENTA_KAFKA_UNAVAILABLE', message: 'Kafka is unreachable' };
+      return { ready: true };
+    },
+  });
+
+  const stop = new AbortController();
+  const probe = async (): Promise<void> => {
+    if (!state.topicReady) {
+      try {
+        const created = await ensureTopic(connection, {
+          topic: config.topic,
+          partitions: config.topicPartitions,
+          retentionMs: config.topicRetentionMs,
+        });
+        if (created) server.log.info({ topic: config.topic }, 'created topic');
+        state.topicReady = true;
+        state.kafkaUp = true;
+      } catch (error) {
+        server.log.warn({ err: error }, 'Kafka not reachable yet');
+      }
+    } else if (!state.kafkaUp) {
+      state.kafkaUp = await kafkaReachable(connection);
+      if (state.kafkaUp) server.log.info('Kafka reachable again');
+    }
+  };
+  const probeLoop = async (): Promise<void> => {
+    while (!stop.signal.aborted) {
+      await probe();
+      await sleep(config.kafkaProbeIntervalMs, undefined, { signal: stop.signal }).catch(() => undefined);
+    }
+  };
+
+  let elector: LeaderElector | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  return {
+    server,
+    metrics,
+    async start() {
+      await probe();
+      running = probeLoop();
+      const address = await server.listen({ host: config.host, port: config.port });
+      if (source.kind === 'pull') {
+        const lease = config.lease;
+        const store =
+          dependencies.leaseStore ??
+          (lease.mode === 'kubernetes' ? new KubernetesLeaseStore(lease.name, lease.namespace) : lease.mode === 'file' ? new FileLeaseStore(lease.file) : undefined);
+        elector = store && new LeaderElector({ store, identity: lease.identity, durationMs: lease.durationMs, renewMs: lease.renewMs });
+        const runner = runPullSource({
+          source,
+          ingestor,
+          elector,
+          followPollMs: lease.renewMs,
+          log: (message) => server.log.warn(message),
+          signal: stop.signal,
+        }).catch((error: unknown) => server.log.error({ err: error }, 'pull source stopped'));
+        running = Promise.all([running, runner]);
+      }
+      server.log.info({ source: source.name, address }, 'producer started');
+      return address;
+    },
+    async shutdown() {
+      // The pull runner stores the batch it holds before the ingest path starts refusing work.
+      stop.abort();
+      await running;
+      state.draining = true;
+      await elector?.release().catch(() => undefined);
+      if (config.drainDelayMs > 0) await sleep(config.drainDelayMs);
+      await server.close();
+      await writer.close();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// The producer's configuration: read from the environment once, here and nowhere else, and validated with zod. Every
+// PRODUCER_* variable must be known: a typo stops start-up with a message naming the variable, instead of being ignored.
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import { SOURCE_NAMES, sourceRegistry } from './sources/index.ts';
+import type { SourceName } from './sources/index.ts';
+
+export const ENV_PREFIX = 'PRODUCER_';
+export const LEASE_PREFIX = 'PRODUCER_LEASE_';
+
+const csv = z.string().transform((text) => text.split(',').map((part) => part.trim()).filter((part) => part !== ''));
+
+export const commonConfigSchema = z.strictObject({
+  source: z.enum(SOURCE_NAMES).default('http-push'),
+  host: z.string().default('0.0.0.0'),
+  port: z.coerce.number().int().min(0).max(65_535).default(3_000),
+  kafkaBrokers: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).min(1)).default(['127.0.0.1:9092']),
+  kafkaClientId: z.string().min(1).default(`tormenta-producer-${hostname()}`),
+  topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).default('topic_transaccion'),
+  topicPartitions: z.coerce.number().int().min(1).default(3),
+  topicRetentionMs: z.coerce.number().int().min(60_000).default(3_600_000),
+  keyField: z.enum(['ID_PERSONA', 'ID_EMPRESA', 'id', 'none']).default('ID_PERSONA'),
+  compression: z.enum(['gzip', 'none']).default('gzip'),
+  kafkaSendTimeoutMs: z.coerce.number().int().min(100).default(15_000),
+  kafkaMaxBatch: z.coerce.number().int().min(1).default(10_000),
+  maxBodyBytes: z.coerce.number().int().min(1_024).default(16 * 1024 * 1024),
+  maxRecordsPerRequest: z.coerce.number().int().min(1).default(10_000),
+  maxInflightRecords: z.coerce.number().int().min(1).default(50_000),
+  retryAfterSeconds: z.coerce.number().int().min(1).default(1),
+  authToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Requests per second per client (bearer token or remote address); 0 turns the limit off. */
+  rateLimitPerSecond: z.coerce.number().min(0).default(0),
+  rateLimitBurst: z.coerce.number().int().min(1).default(50),
+  shutdownGraceMs: z.coerce.number().int().min(0).default(25_000),
+  /** Time between readyz turning false and closing the listener, for load balancers to notice. */
+  drainDelayMs: z.coerce.number().int().min(0).default(0),
+  kafkaProbeIntervalMs: z.coerce.number().int().min(100).default(2_000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+});
+
+/**
+ * Pull sources run on one replica at a time: the leader of a coordination.k8s.io Lease in Kubernetes, of a lease file
+ * outside it ("file": replicas on one machine), or alone ("none").
+ */
+export const leaseConfigSchema = z.strictObject({
+  mode: z.enum(['kubernetes', 'file', 'none']).optional(),
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).default('tormenta-producer'),
+  namespace: z.string().default('default'),
+  file: z.string().default('.tormenta/producer-lease.json'),
+  durationMs: z.coerce.number().int().min(1_000).default(15_000),
+  renewMs: z.coerce.number().int().min(100).default(5_000),
+  identity: z.string().min(1).default(`${hostname()}-${process.pid}`),
+});
+
+export type CommonConfig = z.infer<typeof commonConfigSchema>;
+export type LeaseConfig = Omit<z.infer<typeof leaseConfigSchema>, 'mode'> & { mode: 'kubernetes' | 'file' | 'none' };
+
+export interface ProducerConfig extends CommonConfig {
+  lease: LeaseConfig;
+  sourceConfig: unknown;
+}
+
+/** PRODUCER_KAFKA_BROKERS → kafkaBrokers */
+export function envNameToKey(name: string, prefix: string): string {
+  return name
+    .slice(prefix.length)
+    .toLowerCase()
+    .replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function section(env: NodeJS.ProcessEnv, prefix: string, excluded: string[]): { values: Record<string, string>; names: Map<string, string> } {
+  const values: Record<string, string> = {};
+  const names = new Map<string, string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(prefix) || value === undefined || value === '') continue;
+    if (excluded.some((other) => name.startsWith(other))) continue;
+    const key = envNameToKey(name, prefix);
+    values[key] = value;
+    names.set(key, name);
+  }
+  return { values, names };
+}
+
+function parseSection<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv, prefix: string, excluded: string[]): T {
+  const { values, names } = section(env, prefix, excluded);
+  const result = schema.safeParse(values);
+  if (result.success) return result.data;
+  const problems = result.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => `${names.get(key) ?? key}: not a known setting`);
+    }
+    const key = String(issue.path[0] ?? '');
+    const name = names.get(key) ?? `${prefix}${key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+    return [`${name}: ${issue.message}`];
+  });
+  throw new ConfigError(`invalid producer configuration:\n  ${problems.join('\n  ')}`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProducerConfig {
+  const sourcePrefixes = Object.values(sourceRegistry).flatMap((definition) => (definition.envPrefix ? [definition.envPrefix] : []));
+  const common = parseSection(commonConfigSchema, env, ENV_PREFIX, [...sourcePrefixes, LEASE_PREFIX]);
+  const definition = sourceRegistry[common.source as SourceName];
+  for (const prefix of sourcePrefixes) {
+    if (prefix === definition.envPrefix) continue;
+    const stray = Object.keys(env).find((name) => name.startsWith(prefix) && env[name] !== '');
+    if (stray) throw new ConfigError(`invalid producer configuration:\n  ${stray}: set, but PRODUCER_SOURCE is ${common.source}`);
+  }
+  const sourceConfig = definition.envPrefix ? parseSection(definition.configSchema, env, definition.envPrefix, []) : {};
+  const lease = parseSection(leaseConfigSchema, env, LEASE_PREFIX, []);
+  if (lease.renewMs >= lease.durationMs) {
+    throw new ConfigError('invalid producer configuration:\n  PRODUCER_LEASE_RENEW_MS: must be shorter than PRODUCER_LEASE_DURATION_MS');
+  }
+  const mode = lease.mode ?? (env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'file');
+  return { ...common, lease: { ...lease, mode }, sourceConfig };
+}

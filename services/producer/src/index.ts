@@ -1,0 +1,10 @@
+export { createProducerApp } from './app.ts';
+export type { ProducerApp, ProducerDependencies } from './app.ts';
+export { loadConfig } from './config.ts';
+export type { ProducerConfig } from './config.ts';
+export { ProducerError, ConfigError } from './errors.ts';
+export type { ErrorBody, ProducerErrorCode } from './errors.ts';
+export { convert, validateRecords, withId } from './records.ts';
+export type { Transaction, FieldError, KeyField } from './records.ts';
+export { sourceRegistry } from './sources/index.ts';
+export type { ClientSource, PullSource, PushSource } from './sources/index.ts';

@@ -1,0 +1,181 @@
+// The fastify ingest server: POST /v1/records (push source only), /healthz, /readyz and /metrics. Every error leaves in
+// the one body shape {statusCode, code, error, message, details?}; 429 and 503 carry Retry-After.
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { takeToken } from './backpressure.ts';
+import type { Bucket } from './backpressure.ts';
+import { JSON_TYPES, NDJSON_TYPES, parseJsonArray, parseNdjson } from './body.ts';
+import { ProducerError } from './errors.ts';
+import type { ProducerErrorCode } from './errors.ts';
+import type { Ingestor } from './ingest.ts';
+import type { ProducerMetrics } from './metrics.ts';
+
+export interface ServerOptions {
+  ingestor: Ingestor;
+  metrics: ProducerMetrics;
+  /** Register POST /v1/records (the http-push source). */
+  acceptPush: boolean;
+  sourceName: string;
+  maxBodyBytes: number;
+  maxRecordsPerRequest: number;
+  retryAfterSeconds: number;
+  authToken: string | undefined;
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+  logLevel: string;
+  ready: () => { ready: boolean; reason?: ProducerErrorCode; message?: string };
+  draining: () => boolean;
+}
+
+const errorBodySchema = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    code: { type: 'string' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+    details: {},
+  },
+  required: ['statusCode', 'code', 'error', 'message'],
+};
+
+/** Maps fastify's own errors (body parsing, limits) and anything unexpected onto the registry's codes. */
+export function toProducerError(error: unknown): ProducerError {
+  if (error instanceof ProducerError) return error;
+  const statusCode = (error as { statusCode?: number }).statusCode;
+  const message = error instanceof Error ? error.message : String(error);
+  if (statusCode === 413) return new ProducerError('TORMENTA_PAYLOAD_TOO_LARGE', message);
+  if (statusCode === 415) {
+    return new ProducerError('TORMENTA_UNSUPPORTED_MEDIA_TYPE', `${message}; send ${[...JSON_TYPES, ...NDJSON_TYPES].join(' or ')}`);
+  }
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return new ProducerError('TORMENTA_MALFORMED_BODY', message);
+  return new ProducerError('TORMENTA_INTERNAL', 'internal error');
+}
+
+function sameToken(header: string | undefined, token: string): boolean {
+  if (!header?.startsWith('Bearer ')) return false;
+  const given = Buffer.from(header.slice('Bearer '.length));
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function buildServer(options: ServerOptions): FastifyInstance {
+  const app = Fastify({
+    logger: { level: options.logLevel },
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.maxBodyBytes,
+    return503OnClosing: false,
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonArray(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseNdjson(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const producerError = toProducerError(error);
+    if (producerError.code === 'TORMENTA_INTERNAL') request.log.error({ err: error }, 'unexpected error');
+    void sendError(reply, producerError);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void sendError(reply, new ProducerError('TORMENTA_NOT_FOUND', `no route ${request.method} ${request.url}`));
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const state = options.ready();
+    if (state.ready) return { status: 'ready' };
+    return sendError(reply, new ProducerError(state.reason ?? 'TORMENTA_KAFKA_UNAVAILABLE', state.message ?? 'not ready'));
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', options.metrics.registry.contentType);
+    return options.metrics.registry.metrics();
+  });
+
+  if (options.acceptPush) registerIngestRoute(app, options);
+  return app;
+}
+
+function sendError(reply: FastifyReply, error: ProducerError): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  if (error.code === 'TORMENTA_UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
+  return reply.status(error.statusCode).send(error.toBody());
+}
+
+function registerIngestRoute(app: FastifyInstance, options: ServerOptions): void {
+  const buckets = new Map<string, Bucket>();
+  const admit = async (request: FastifyRequest): Promise<void> => {
+    const authorization = request.headers.authorization;
+    if (options.authToken !== undefined && !sameToken(authorization, options.authToken)) {
+      throw new ProducerError('TORMENTA_UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer <token>)');
+    }
+    if (options.draining()) {
+      throw new ProducerError('TORMENTA_DRAINING', 'the producer is shutting down; retry on another replica', {
+        retryAfterSeconds: options.retryAfterSeconds,
+      });
+    }
+    if (options.rateLimitPerSecond > 0) {
+      const client = authorization ?? request.ip;
+      const decision = takeToken(buckets.get(client), Date.now(), options.rateLimitPerSecond, options.rateLimitBurst);
+      buckets.set(client, decision.bucket);
+      if (!decision.admit) {
+        options.metrics.rejected.inc({ reason: 'rate_limited' });
+        throw new ProducerError('TORMENTA_RATE_LIMITED', `more than ${options.rateLimitPerSecond} requests per second from this client`, {
+          retryAfterSeconds: decision.retryAfterSeconds,
+        });
+      }
+    }
+  };
+  // Buckets of clients that went quiet are full again anyway; dropping them keeps the map from growing without bound.
+  const sweep = setInterval(() => {
+    const idleBefore = Date.now() - 60_000;
+    for (const [client, bucket] of buckets) if (bucket.updatedMs < idleBefore) buckets.delete(client);
+  }, 60_000);
+  sweep.unref();
+  app.addHook('onClose', async () => clearInterval(sweep));
+
+  app.post(
+    '/v1/records',
+    {
+      onRequest: admit,
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            properties: { accepted: { type: 'integer' }, ids: { type: 'array', items: { type: 'string' } } },
+            required: ['accepted', 'ids'],
+          },
+          '4xx': errorBodySchema,
+          '5xx': errorBodySchema,
+        },
+      },
+    },
+    async (request) => {
+      const records = request.body;
+      if (!Array.isArray(records)) {
+        throw new ProducerError('TORMENTA_UNSUPPORTED_MEDIA_TYPE', `send ${[...JSON_TYPES, ...NDJSON_TYPES].join(' or ')}`);
+      }
+      if (records.length > options.maxRecordsPerRequest) {
+        options.metrics.received.inc({ source: options.sourceName }, records.length);
+        options.metrics.rejected.inc({ reason: 'too_many_records' }, records.length);
+        throw new ProducerError(
+          'TORMENTA_TOO_MANY_RECORDS',
+          `${records.length} records in one request; the limit is ${options.maxRecordsPerRequest}`,
+        );
+      }
+      const result = await options.ingestor.ingest(records, options.sourceName, 'strict');
+      return { accepted: result.accepted, ids: result.ids };
+    },
+  );
+}

@@ -1,0 +1,12 @@
+// http-push: clients POST JSON arrays or NDJSON to /v1/records (the route lives in server.ts); nothing to configure here.
+import { z } from 'zod';
+import type { SourceDefinition } from './source.ts';
+
+export const httpPushConfigSchema = z.strictObject({});
+
+export const httpPushSource: SourceDefinition<z.infer<typeof httpPushConfigSchema>> = {
+  name: 'http-push',
+  envPrefix: undefined,
+  configSchema: httpPushConfigSchema,
+  create: async () => ({ kind: 'push', name: 'http-push' }),
+};
