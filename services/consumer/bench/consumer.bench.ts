@@ -1,0 +1,239 @@
+// npm run bench:consumer — prints and records (docs/benchmarks/consumer.json, merged by name):
+//  1. consumer.enrich_to_hbase: enriched rows/s of one consumer process draining a pre-filled topic into HBase, next to
+//     the anchor measured in the same invocation: the same rows written by a minimal raw REST multi-row PUT client
+//     (no Kafka, no lookups, same chunk size). Goal ≥ 0.8× the anchor.
+//  2. consumer.e2e_latency_p99: producer ack → row readable, at a steady 5 000 rec/s with 1 s micro-batches, sampled
+//     records polled with raw REST multigets. Goal p99 ≤ 1.5 s.
+// Needs the stack (npm run stack -- up).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FAMILY } from '@tormenta/hbase';
+import { createTopic, deleteTopic, testHBase, testKafka, uniqueName } from '../../../test/stack/fixtures.ts';
+import { endpoints, repoRoot } from '../../../test/stack/layout.ts';
+import { ConsumerService } from '../src/consumer-service.ts';
+import { decodeBatch, enrichBatch } from '../src/enrich.ts';
+import { enrichedRowKey } from '../src/row-key.ts';
+import { produce, seedDimensions, testConsumerConfig, transactions } from '../src/integration-support.ts';
+import type { Dimensions } from '../src/integration-support.ts';
+
+const THROUGHPUT_RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
+const PUT_CHUNK = 1_000;
+const LATENCY_RATE = 5_000;
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 30);
+const SAMPLE_EVERY = 50;
+
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+/** The anchor: a bare multi-row PUT of a CellSet per chunk, sequential, exactly as HBase REST documents it. */
+async function rawPut(table: string, rows: { key: string; cells: Record<string, string> }[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += PUT_CHUNK) {
+    const body = {
+      Row: rows.slice(start, start + PUT_CHUNK).map((row) => ({
+        key: b64(row.key),
+        Cell: Object.entries(row.cells).map(([column, value]) => ({ column: b64(column), $: b64(value) })),
+      })),
+    };
+    const response = await fetch(`${endpoints.hbaseRest}/${table}/fakerow`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`raw PUT: ${response.status} ${await response.text()}`);
+  }
+}
+
+async function rawRowsExist(table: string, keys: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let start = 0; start < keys.length; start += 100) {
+    const query = keys.slice(start, start + 100).map((key) => `row=${encodeURIComponent(key)}`).join('&');
+    const response = await fetch(`${endpoints.hbaseRest}/${table}/multiget?${query}`, { headers: { Accept: 'application/json' } });
+    if (response.status === 404) continue;
+    const body = (await response.json()) as { Row?: { key: string }[] };
+    for (const row of body.Row ?? []) found.add(Buffer.from(row.key, 'base64').toString('utf8'));
+  }
+  return found;
+}
+
+function startConsumer(topic: string, enriched: string, dims: Dimensions, extra: Record<string, string>) {
+  const batches: { at: number; records: number }[] = [];
+  const { config } = testConsumerConfig({ topic, enriched, dims, extra });
+  const service = new ConsumerService(config, {
+    log: (event, fields) => {
+      if (event === 'batch_stored') batches.push({ at: performance.now(), records: Number(fields.records) });
+    },
+  });
+  return { service, batches };
+}
+
+async function throughput(dims: Dimensions): Promise<{ consumer: number; raw: number }> {
+  const topic = await createTopic(uniqueName('bench'), 6);
+  const enriched = uniqueName('BENCH_ENRICHED');
+  const rawTable = uniqueName('BENCH_RAW');
+  const sent = transactions(THROUGHPUT_RECORDS, dims);
+  try {
+    await produce(topic, sent);
+    // The anchor writes the very rows the consumer will write (same keys, same cells).
+    const records = sent.map((tx, i) => ({
+      source: { topic, partition: i % 6, offset: String(Math.floor(i / 6)) },
+      key: null,
+      value: Buffer.from(JSON.stringify(tx)),
+    }));
+    const rows = enrichBatch(
+      decodeBatch(records),
+      { personas: dims.personaNames, empresas: dims.empresaNames },
+      'null',
+      new Date(),
+    ).rows;
+    await testHBase().ensureTable(rawTable, [FAMILY]);
+    const rawBegan = performance.now();
+    await rawPut(rawTable, rows);
+    const raw = rows.length / ((performance.now() - rawBegan) / 1000);
+
+    const { service, batches } = startConsumer(topic, enriched, dims, { MAX_BATCH_RECORDS: '10000', BATCH_INTERVAL_MS: '1000' });
+    await service.start();
+    while (batches.reduce((sum, batch) => sum + batch.records, 0) < sent.length) await sleep(100);
+    await service.stop();
+    // From the end of the first batch to the end of the last: group join and first fetch are start-up, not throughput.
+    const first = batches[0];
+    const last = batches.at(-1);
+    if (!first || !last || first === last) throw new Error('too few batches to measure; raise BENCH_RECORDS');
+    const consumer = (sent.length - first.records) / ((last.at - first.at) / 1000);
+    return { consumer, raw };
+  } finally {
+    await deleteTopic(topic).catch(() => undefined);
+    await deleteTopic(`${topic}.dlq`).catch(() => undefined);
+    await testHBase().dropTable(rawTable).catch(() => undefined);
+    await testHBase().dropTable(enriched).catch(() => undefined);
+  }
+}
+
+async function latency(dims: Dimensions): Promise<{ p50: number; p99: number; samples: number; rate: number }> {
+  const topic = await createTopic(uniqueName('bench_lat'), 6);
+  const enriched = uniqueName('BENCH_LAT');
+  const { service } = startConsumer(topic, enriched, dims, { BATCH_INTERVAL_MS: '1000', FROM_BEGINNING: 'true' });
+  const producer = testKafka().producer({ allowAutoTopicCreation: false });
+  const pending = new Map<string, number>(); // row key → ack time
+  const latencies: number[] = [];
+  let polling = true;
+  try {
+    await service.start();
+    await producer.connect();
+    await sleep(2_000); // let the group settle before the clock starts
+    const poller = (async () => {
+      while (polling || pending.size > 0) {
+        const keys = [...pending.keys()];
+        const found = await rawRowsExist(enriched, keys).catch(() => new Set<string>());
+        const now = performance.now();
+        for (const key of found) {
+          latencies.push(now - (pending.get(key) ?? now));
+          pending.delete(key);
+        }
+        await sleep(50);
+      }
+    })();
+    const perTick = LATENCY_RATE / 10;
+    const began = performance.now();
+    let seq = 0;
+    for (let tick = 0; tick < LATENCY_SECONDS * 10; tick += 1) {
+      const batch = Array.from({ length: perTick }, () => {
+        const n = seq++;
+        return { ID_PERSONA: (n % 1_000) + 1, ID_EMPRESA: (n % 50) + 1, MONTO: n / 100, id: `lat-${n}` };
+      });
+      const sending = producer.send({
+        topic,
+        acks: -1,
+        messages: batch.map((tx) => ({ key: tx.id, value: JSON.stringify(tx) })),
+      });
+      void sending.then(() => {
+        const ackedAt = performance.now();
+        for (const tx of batch) {
+          if (Number(tx.id.slice(4)) % SAMPLE_EVERY !== 0) continue;
+          pending.set(enrichedRowKey(tx, { topic, partition: 0, offset: '0' }), ackedAt);
+        }
+      });
+      const next = began + (tick + 1) * 100;
+      await sleep(Math.max(0, next - performance.now()));
+    }
+    const rate = seq / ((performance.now() - began) / 1000);
+    polling = false;
+    await Promise.race([poller, sleep(30_000)]);
+    latencies.sort((a, b) => a - b);
+    const at = (q: number): number => (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN) / 1000;
+    return { p50: at(0.5), p99: at(0.99), samples: latencies.length, rate };
+  } finally {
+    polling = false;
+    pending.clear();
+    await producer.disconnect().catch(() => undefined);
+    await service.stop().catch(() => undefined);
+    await deleteTopic(topic).catch(() => undefined);
+    await deleteTopic(`${topic}.dlq`).catch(() => undefined);
+    await testHBase().dropTable(enriched).catch(() => undefined);
+  }
+}
+
+interface Entry {
+  name: string;
+  value: number;
+  unit: string;
+  anchor: string;
+  anchorValue: number | null;
+  ratio: number | null;
+  goal: string;
+  met: boolean;
+  machine: string;
+  date: string;
+  command: string;
+}
+
+function record(entries: Entry[]): void {
+  const file = join(repoRoot, 'docs', 'benchmarks', 'consumer.json');
+  mkdirSync(join(repoRoot, 'docs', 'benchmarks'), { recursive: true });
+  const existing: Entry[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Entry[]) : [];
+  const merged = existing.filter((old) => !entries.some((entry) => entry.name === old.name)).concat(entries);
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
+}
+
+const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
+const command = 'npm run bench:consumer';
+const date = new Date().toISOString();
+const round = (value: number, digits = 0): number => Number(value.toFixed(digits));
+
+const dims = await seedDimensions(1_000, 50);
+const rates = await throughput(dims);
+const ratio = rates.consumer / rates.raw;
+console.log(`enriched rows/s: consumer ${round(rates.consumer)}, raw REST PUT ${round(rates.raw)}, ratio ${ratio.toFixed(2)}`);
+const lat = await latency(dims);
+console.log(`latency at ${round(lat.rate)} rec/s, 1 s batches: p50 ${lat.p50.toFixed(3)} s, p99 ${lat.p99.toFixed(3)} s (${lat.samples} samples)`);
+record([
+  {
+    name: 'consumer.enrich_to_hbase',
+    value: round(rates.consumer),
+    unit: 'rows/s',
+    anchor: 'raw HBase REST multi-row PUT of the same rows (1 000 rows per request)',
+    anchorValue: round(rates.raw),
+    ratio: round(ratio, 2),
+    goal: '>= 0.8 ratio',
+    met: ratio >= 0.8,
+    machine,
+    date,
+    command,
+  },
+  {
+    name: 'consumer.e2e_latency_p99',
+    value: round(lat.p99, 3),
+    unit: 's',
+    anchor: `p50 at ${round(lat.rate)} rec/s offered, ${lat.samples} sampled records (1 in ${SAMPLE_EVERY})`,
+    anchorValue: round(lat.p50, 3),
+    ratio: null,
+    goal: 'p99 <= 1.5 s at 5000 rec/s with 1 s micro-batches',
+    met: lat.p99 <= 1.5 && lat.rate >= LATENCY_RATE * 0.95,
+    machine,
+    date,
+    command,
+  },
+]);
+await testHBase().dropTable(dims.persona);
+await testHBase().dropTable(dims.empresa);
+process.exit(0);

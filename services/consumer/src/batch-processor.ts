@@ -1,0 +1,120 @@
+// One micro-batch, end to end: decode → distinct IDs → lookups → enriched rows → one chunked multi-row PUT → dead letters.
+// It resolves only when every record is durable (a row in HBase or a message in the DLQ); until then it retries with
+// backoff, and tells its owner the sink is failing so fetching can pause. Pure decisions live in enrich.ts.
+import type { HBaseRow } from '@tormenta/hbase';
+import type { ConsumedRecord, DeadLetterRecord } from '@tormenta/kafka';
+import { toDeadLetterMessage } from './dead-letter.ts';
+import { DimensionLookup } from './dimension-lookup.ts';
+import type { MultiGetter } from './dimension-lookup.ts';
+import { decodeBatch, distinctIds, enrichBatch } from './enrich.ts';
+import type { UnknownIdPolicy } from './enrich.ts';
+import { LruTtlCache } from './lru-cache.ts';
+import type { ConsumerMetrics } from './metrics.ts';
+import type { SourceRecord } from './record.ts';
+import { retryUntilDone } from './retry.ts';
+import type { BackoffSpec } from './retry.ts';
+
+export interface RowWriter extends MultiGetter {
+  putRows(table: string, rows: readonly HBaseRow[]): Promise<void>;
+}
+
+export interface DeadLetterSink {
+  write(records: readonly DeadLetterRecord[]): Promise<void>;
+}
+
+export interface BatchProcessorOptions {
+  hbase: RowWriter;
+  deadLetters: DeadLetterSink;
+  tables: { persona: string; empresa: string; enriched: string };
+  unknownIdPolicy: UnknownIdPolicy;
+  cache: { maxEntries: number; ttlMs: number };
+  retry: BackoffSpec;
+  metrics: ConsumerMetrics;
+  log: (event: string, fields: Record<string, unknown>) => void;
+  /** Called when an attempt fails (the sink is failing) and when a batch succeeds again after that. */
+  onSinkFailing?: () => void;
+  onSinkRecovered?: () => void;
+  now?: () => Date;
+}
+
+export interface BatchReport {
+  records: number;
+  rows: number;
+  deadLetters: number;
+  attempts: number;
+}
+
+export class BatchProcessor {
+  readonly #options: BatchProcessorOptions;
+  readonly #personas: DimensionLookup;
+  readonly #empresas: DimensionLookup;
+  #sinkFailing = false;
+
+  constructor(options: BatchProcessorOptions) {
+    this.#options = options;
+    const counters = {
+      hits: (count: number) => options.metrics.cacheHits.inc(count),
+      misses: (count: number) => options.metrics.cacheMisses.inc(count),
+    };
+    const cache = () => new LruTtlCache<number, string | null>(options.cache);
+    this.#personas = new DimensionLookup(options.hbase, options.tables.persona, cache(), counters);
+    this.#empresas = new DimensionLookup(options.hbase, options.tables.empresa, cache(), counters);
+  }
+
+  /** False while the last attempt at HBase or the DLQ failed. */
+  get sinkHealthy(): boolean {
+    return !this.#sinkFailing;
+  }
+
+  async process(consumed: readonly ConsumedRecord[], signal: AbortSignal): Promise<BatchReport> {
+    const { metrics, hbase, tables, deadLetters } = this.#options;
+    const endTimer = metrics.batchDuration.startTimer();
+    const decoded = decodeBatch(consumed.map(toSourceRecord));
+    const ids = distinctIds(decoded.valid);
+    let attempts = 0;
+    let rowsStored = false;
+    const result = await retryUntilDone(
+      async () => {
+        attempts += 1;
+        const [personas, empresas] = await Promise.all([this.#personas.names(ids.personas), this.#empresas.names(ids.empresas)]);
+        const enriched = enrichBatch(decoded, { personas, empresas }, this.#options.unknownIdPolicy, (this.#options.now ?? (() => new Date()))());
+        if (!rowsStored) {
+          const endWrite = metrics.hbaseWriteLatency.startTimer();
+          await hbase.putRows(tables.enriched, enriched.rows);
+          endWrite();
+          rowsStored = true;
+        }
+        await deadLetters.write(enriched.deadLetters.map(toDeadLetterMessage));
+        return enriched;
+      },
+      {
+        ...this.#options.retry,
+        signal,
+        onRetry: (error, attempt, delayMs) => {
+          if (!this.#sinkFailing) this.#options.onSinkFailing?.();
+          this.#sinkFailing = true;
+          const code = (error as { code?: unknown }).code;
+          this.#options.log('batch_retry', { attempt, delayMs, code, error: (error as Error).message });
+        },
+      },
+    );
+    if (this.#sinkFailing) {
+      this.#sinkFailing = false;
+      this.#options.onSinkRecovered?.();
+      this.#options.log('batch_recovered', { attempts });
+    }
+    for (const [outcome, count] of Object.entries(result.outcomes)) metrics.enrichRecords.inc({ outcome }, count);
+    for (const letter of result.deadLetters) metrics.dlqRecords.inc({ reason: letter.reason });
+    metrics.batchRecords.observe(consumed.length);
+    endTimer();
+    return { records: consumed.length, rows: result.rows.length, deadLetters: result.deadLetters.length, attempts };
+  }
+}
+
+function toSourceRecord(record: ConsumedRecord): SourceRecord {
+  return {
+    source: { topic: record.topic, partition: record.partition, offset: record.offset },
+    key: record.key,
+    value: record.value,
+  };
+}

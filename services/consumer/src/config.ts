@@ -1,0 +1,97 @@
+// The consumer's whole configuration, read from the environment once at start-up and validated with zod. No other module
+// reads process.env. An invalid value stops start-up with the variable named.
+import { z } from 'zod';
+import { TABLE_EMPRESA, TABLE_ENRICHED, TABLE_PERSONA } from '@tormenta/hbase';
+import { ConsumerError } from './errors.ts';
+
+export const DEFAULT_TOPIC = 'topic_transaccion';
+export const DLQ_SUFFIX = '.dlq';
+export const DEFAULT_BATCH_INTERVAL_MS = 1_000;
+export const DEFAULT_MAX_BATCH_RECORDS = 10_000;
+export const DEFAULT_CACHE_MAX_ENTRIES = 100_000;
+export const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
+export const DEFAULT_HTTP_PORT = 9_464;
+export const DEFAULT_RETRY_INITIAL_MS = 200;
+export const DEFAULT_RETRY_MAX_MS = 10_000;
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** Environment variable → config field, kept as one table so error messages can name the variable. */
+const variables = {
+    KAFKA_BROKERS: z
+      .string()
+      .min(1)
+      .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
+    KAFKA_CLIENT_ID: z.string().min(1).default('tormenta-consumer'),
+    CONSUMER_GROUP_ID: z.string().min(1),
+    TOPIC: z.string().min(1).default(DEFAULT_TOPIC),
+    DLQ_TOPIC: z.string().min(1).optional(),
+    FROM_BEGINNING: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+    BATCH_INTERVAL_MS: positiveInt.default(DEFAULT_BATCH_INTERVAL_MS),
+    MAX_BATCH_RECORDS: positiveInt.default(DEFAULT_MAX_BATCH_RECORDS),
+    HBASE_REST_URL: z.url(),
+    TABLE_PERSONA: z.string().min(1).default(TABLE_PERSONA),
+    TABLE_EMPRESA: z.string().min(1).default(TABLE_EMPRESA),
+    TABLE_ENRICHED: z.string().min(1).default(TABLE_ENRICHED),
+    UNKNOWN_ID_POLICY: z.enum(['null', 'dlq']).default('null'),
+    CACHE_MAX_ENTRIES: positiveInt.default(DEFAULT_CACHE_MAX_ENTRIES),
+    CACHE_TTL_MS: positiveInt.default(DEFAULT_CACHE_TTL_MS),
+    RETRY_INITIAL_MS: positiveInt.default(DEFAULT_RETRY_INITIAL_MS),
+    RETRY_MAX_MS: positiveInt.default(DEFAULT_RETRY_MAX_MS),
+    HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_HTTP_PORT),
+};
+
+const schema = z
+  .object(variables)
+  .refine((env) => env.RETRY_MAX_MS >= env.RETRY_INITIAL_MS, {
+    path: ['RETRY_MAX_MS'],
+    message: 'must be >= RETRY_INITIAL_MS',
+  });
+
+export interface ConsumerConfig {
+  kafka: { brokers: string[]; clientId: string };
+  groupId: string;
+  topic: string;
+  dlqTopic: string;
+  fromBeginning: boolean;
+  batchIntervalMs: number;
+  maxBatchRecords: number;
+  hbaseRestUrl: string;
+  tables: { persona: string; empresa: string; enriched: string };
+  /** `null`: enrich unknown IDs with a null name and count them; `dlq`: send such records to the DLQ. */
+  unknownIdPolicy: 'null' | 'dlq';
+  cache: { maxEntries: number; ttlMs: number };
+  retry: { initialMs: number; maxMs: number };
+  http: { host: string; port: number };
+}
+
+/** Only the variables the schema knows are read, so unrelated environment never fails start-up. */
+export function loadConfig(env: Record<string, string | undefined>): ConsumerConfig {
+  const known = Object.fromEntries(
+    Object.keys(variables)
+      .filter((name) => env[name] !== undefined && env[name] !== '')
+      .map((name) => [name, env[name]]),
+  );
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new ConsumerError('TORMENTA_CONSUMER_CONFIG_INVALID', `invalid consumer configuration — ${problems.join('; ')}`);
+  }
+  const value = parsed.data;
+  return {
+    kafka: { brokers: value.KAFKA_BROKERS, clientId: value.KAFKA_CLIENT_ID },
+    groupId: value.CONSUMER_GROUP_ID,
+    topic: value.TOPIC,
+    dlqTopic: value.DLQ_TOPIC ?? `${value.TOPIC}${DLQ_SUFFIX}`,
+    fromBeginning: value.FROM_BEGINNING,
+    batchIntervalMs: value.BATCH_INTERVAL_MS,
+    maxBatchRecords: value.MAX_BATCH_RECORDS,
+    hbaseRestUrl: value.HBASE_REST_URL,
+    tables: { persona: value.TABLE_PERSONA, empresa: value.TABLE_EMPRESA, enriched: value.TABLE_ENRICHED },
+    unknownIdPolicy: value.UNKNOWN_ID_POLICY,
+    cache: { maxEntries: value.CACHE_MAX_ENTRIES, ttlMs: value.CACHE_TTL_MS },
+    retry: { initialMs: value.RETRY_INITIAL_MS, maxMs: value.RETRY_MAX_MS },
+    http: { host: value.HTTP_HOST, port: value.HTTP_PORT },
+  };
+}

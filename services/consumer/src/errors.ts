@@ -1,0 +1,22 @@
+// The consumer's one error registry: stable codes that logs, alerts and tests can match on.
+export type ConsumerErrorCode =
+  | 'TORMENTA_CONSUMER_CONFIG_INVALID'
+  | 'TORMENTA_CONSUMER_BATCH_ABANDONED'
+  | 'TORMENTA_CONSUMER_DLQ_WRITE_FAILED';
+
+export class ConsumerError extends Error {
+  override name = 'ConsumerError';
+  readonly code: ConsumerErrorCode;
+
+  constructor(code: ConsumerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * Why a record went to the dead-letter topic. The value travels in the DLQ message's `reason` header and labels
+ * `tormenta_dlq_records_total`, so it is a closed set.
+ */
+export const DLQ_REASONS = ['malformed_json', 'invalid_record', 'unknown_persona', 'unknown_empresa'] as const;
+export type DlqReason = (typeof DLQ_REASONS)[number];
