@@ -23,18 +23,26 @@ export default {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/services/*/src/**/*.integration.test.ts', '<rootDir>/test/integration/**/*.integration.test.ts'],
+      testMatch: [
+        '<rootDir>/services/*/src/**/*.integration.test.ts',
+        '<rootDir>/test/integration/**/*.integration.test.ts',
+        '<rootDir>/test/packaging/**/*.integration.test.ts',
+      ],
       globalSetup: '<rootDir>/test/stack/global-setup.ts',
       globalTeardown: '<rootDir>/test/stack/global-teardown.ts',
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/integration-timeout.ts'],
     },
     {
       ...common,
       displayName: 'cluster',
-      testMatch: ['<rootDir>/services/*/src/**/*.cluster.test.ts', '<rootDir>/test/cluster/**/*.cluster.test.ts'],
+      testMatch: [
+        '<rootDir>/services/*/src/**/*.cluster.test.ts',
+        '<rootDir>/test/cluster/**/*.cluster.test.ts',
+        '<rootDir>/test/packaging/**/*.cluster.test.ts',
+      ],
       globalSetup: '<rootDir>/test/cluster/global-setup.ts',
       globalTeardown: '<rootDir>/test/cluster/global-teardown.ts',
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/cluster-timeout.ts'],
     },
     {
       ...common,
@@ -42,7 +50,7 @@ export default {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/test/stack/global-setup.ts',
       globalTeardown: '<rootDir>/test/stack/global-teardown.ts',
-      testTimeout: 600_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.ts'],
     },
   ],
 };

@@ -1,0 +1,234 @@
+// The Helm chart on the real test cluster: lint, schema, install with defaults under Pod Security "restricted",
+// least-privilege RBAC per ServiceAccount, dashboards, and k8s/ kept equal to the default render.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AppsV1Api, CoreV1Api, loadAllYaml } from '@kubernetes/client-node';
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import { adminConfig, createTestNamespace, eventually, helm, helmPath, impersonate, kubectl } from '../cluster/helpers.ts';
+import type { TestNamespace } from '../cluster/helpers.ts';
+import { CHART, renderPlainManifests } from '../../k8s/render.ts';
+import { canIList } from './rbac.ts';
+import { defaultProducer, pollProducer } from './values.ts';
+
+const repo = resolve(import.meta.dirname, '..', '..');
+const RELEASE = 'tormenta';
+let scratch: string;
+
+function valuesFile(name: string, values: unknown): string {
+  const path = join(scratch, `${name}.json`);
+  writeFileSync(path, JSON.stringify(values));
+  return path;
+}
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'tormenta-chart-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('helm lint', () => {
+  it('is clean in strict mode', async () => {
+    const lint = await helm(['lint', '--strict', CHART]);
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toContain('0 chart(s) failed');
+    expect(lint.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+  });
+});
+
+describe('values.schema.json and template checks reject wrong values, naming the field', () => {
+  it.each<[string, unknown, RegExp]>([
+    ['an unknown top-level key', { replicaCount: 3 }, /additional properties 'replicaCount' not allowed/],
+    ['a negative budget', { autoscaler: { budget: { currency: 'USD', maxPerHour: -5 } } }, /\/autoscaler\/budget\/maxPerHour/],
+    ['a lowercase currency', { autoscaler: { budget: { currency: 'usd', maxPerHour: 5 } } }, /\/autoscaler\/budget\/currency/],
+    ['a broker without a port', { kafka: { brokers: ['kafka'] } }, /\/kafka\/brokers\/0/],
+    ['an HBase address that is not a URL', { hbase: { restUrl: 'hbase:8080' } }, /\/hbase\/restUrl/],
+    ['an unknown source', { producers: [{ ...defaultProducer, source: 'ftp' }] }, /\/producers\/0\/source/],
+    [
+      'a producer name that cannot name a Deployment',
+      { producers: [{ ...defaultProducer, name: 'Push_1' }] },
+      /\/producers\/0\/name/,
+    ],
+    ['a misspelt producer key', { producers: [{ ...defaultProducer, replica: 2 }] }, /\/producers\/0.*'replica' not allowed/],
+    ['a short ingest token', { ingestToken: { enabled: true, token: 'short' } }, /\/ingestToken\/token/],
+    ['a cadence of 0 ms', { consumers: [{ name: '1s', batchIntervalMs: 0, replicas: 1 }] }, /\/consumers\/0\/batchIntervalMs/],
+    ['no consumers', { consumers: [] }, /\/consumers/],
+    [
+      'minReplicas above maxReplicas',
+      { producers: [{ ...defaultProducer, autoscaling: { ...defaultProducer.autoscaling, minReplicas: 40 } }] },
+      /producers\[0\]\.autoscaling\.minReplicas \(40\) must be <= maxReplicas \(30\)/,
+    ],
+    [
+      'an ingest token enabled without token or secret',
+      { ingestToken: { enabled: true } },
+      /ingestToken\.token or ingestToken\.existingSecret is required/,
+    ],
+  ])('rejects %s', async (label, values, message) => {
+    const result = await helm(['template', RELEASE, CHART, '-f', valuesFile(label.replaceAll(' ', '-'), values)]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('accepts the defaults and an existing Secret instead of inlined credentials', async () => {
+    const values = {
+      ingestToken: { enabled: true, existingSecret: 'my-token' },
+      kafka: { brokers: ['k:9092'], topic: 't', sasl: { enabled: true, existingSecret: 'my-sasl' } },
+    };
+    const result = await helm(['template', RELEASE, CHART, '-f', valuesFile('existing-secrets', values)]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/^kind: Secret$/m);
+    expect(result.stdout).toContain('name: my-token');
+    expect(result.stdout).toContain('name: my-sasl');
+  });
+});
+
+describe('k8s/ plain manifests', () => {
+  it('k8s/base equals the chart rendered with default values (minus the Helm-only labels)', async () => {
+    const built = await kubectl(['kustomize', join(repo, 'k8s', 'base')]);
+    expect(built.code).toBe(0);
+    const key = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
+    const sorted = (text: string) =>
+      (loadAllYaml(text) as { kind: string; metadata: { name: string } }[])
+        .filter(Boolean)
+        .sort((a, b) => key(a).localeCompare(key(b)));
+    expect(sorted(built.stdout)).toEqual(sorted(renderPlainManifests(helmPath())));
+  });
+
+  it('the example overlay builds and points the images at its registry', async () => {
+    const built = await kubectl(['kustomize', join(repo, 'k8s', 'overlays', 'example')]);
+    expect(built.code).toBe(0);
+    const images = [...built.stdout.matchAll(/image: (\S+)/g)].map((match) => match[1]);
+    expect(new Set(images)).toEqual(
+      new Set(['producer', 'consumer', 'autoscaler'].map((name) => `registry.example.com/tormenta/${name}:0.1.0`)),
+    );
+    expect(built.stdout).toContain('maxPerHour: 400');
+  });
+});
+
+describe('helm install with defaults, Pod Security "restricted" enforced', () => {
+  const config = adminConfig();
+  const apps = config.makeApiClient(AppsV1Api);
+  const core = config.makeApiClient(CoreV1Api);
+  let ns: TestNamespace;
+
+  beforeAll(async () => {
+    ns = await createTestNamespace({ restricted: true });
+  });
+  afterAll(async () => {
+    await ns?.delete();
+  });
+
+  it('rolls out: every Deployment Available, no pod refused by admission', async () => {
+    const install = await helm(['install', RELEASE, CHART, '-n', ns.name, '--wait', '--timeout', '120s']);
+    expect(install.stderr).toBe('');
+    expect(install.code).toBe(0);
+    expect(install.stdout).toContain('STATUS: deployed');
+    expect(install.stdout).toContain('Watch it work');
+
+    const deployments = (await apps.listNamespacedDeployment({ namespace: ns.name })).items;
+    expect(deployments.map((d) => d.metadata!.name).sort()).toEqual([
+      'tormenta-autoscaler',
+      'tormenta-consumer-1s',
+      'tormenta-producer-push',
+    ]);
+    for (const deployment of deployments) {
+      const available = deployment.status?.conditions?.find((condition) => condition.type === 'Available');
+      expect({ name: deployment.metadata!.name, available: available?.status }).toEqual({
+        name: deployment.metadata!.name,
+        available: 'True',
+      });
+    }
+    expect(deployments.find((d) => d.metadata!.name === 'tormenta-autoscaler')!.status!.readyReplicas).toBe(2);
+    const warnings = (await core.listNamespacedEvent({ namespace: ns.name })).items.filter((e) => e.reason === 'FailedCreate');
+    expect(warnings.map((e) => e.message)).toEqual([]);
+  });
+
+  it('creates the budget ConfigMap: 200 USD/hour, producer at 10 USD per replica-hour (cap 20)', async () => {
+    const configMap = await core.readNamespacedConfigMap({ name: 'tormenta-autoscaler', namespace: ns.name });
+    const budget = loadAllYaml(configMap.data!['config.yaml']!)[0] as {
+      budget: { maxPerHour: number; currency: string };
+      targets: { name: string; namespace: string; costPerReplicaHour: number }[];
+    };
+    expect(budget.budget).toEqual({ currency: 'USD', maxPerHour: 200 });
+    expect(budget.targets).toMatchObject([{ name: 'tormenta-producer-push', namespace: ns.name, costPerReplicaHour: 10 }]);
+    expect(Math.floor(budget.budget.maxPerHour / budget.targets[0]!.costPerReplicaHour)).toBe(20);
+  });
+
+  it('ships the three dashboards as ConfigMaps labelled grafana_dashboard=1, each valid JSON', async () => {
+    const list = await core.listNamespacedConfigMap({ namespace: ns.name, labelSelector: 'grafana_dashboard=1' });
+    const dashboards = list.items.map((item: V1ConfigMap) => {
+      const [file, json] = Object.entries(item.data ?? {})[0]!;
+      return [file, (JSON.parse(json) as { title: string }).title];
+    });
+    expect(dashboards.sort()).toEqual([
+      ['autoscaler.json', 'tormenta / autoscaler'],
+      ['consumer.json', 'tormenta / consumer'],
+      ['ingest.json', 'tormenta / ingest'],
+    ]);
+  });
+
+  it('gives each ServiceAccount least privilege (kubectl auth can-i --list)', async () => {
+    expect(await canIList(ns.name, 'tormenta-consumer')).toEqual([]);
+    expect(await canIList(ns.name, 'tormenta-producer')).toEqual([]);
+    expect(await canIList(ns.name, 'tormenta-autoscaler')).toEqual(
+      [
+        'configmaps [tormenta-autoscaler] [get list watch]',
+        'deployments.apps/scale [tormenta-producer-push] [get patch update]',
+        'deployments.apps [tormenta-producer-push] [get]',
+        'events [] [create patch]',
+        'leases.coordination.k8s.io [] [create]',
+        'leases.coordination.k8s.io [tormenta-autoscaler] [get update]',
+      ].sort(),
+    );
+    // Names outside its own: refused.
+    const other = await kubectl([
+      'auth',
+      'can-i',
+      'patch',
+      'deployments/tormenta-consumer-1s',
+      '--subresource=scale',
+      '-n',
+      ns.name,
+      ...impersonate(ns.name, 'tormenta-autoscaler'),
+    ]);
+    expect(other.stdout.trim()).toBe('no');
+    const secrets = await kubectl([
+      'auth',
+      'can-i',
+      'get',
+      'secrets',
+      '-n',
+      ns.name,
+      ...impersonate(ns.name, 'tormenta-autoscaler'),
+    ]);
+    expect(secrets.stdout.trim()).toBe('no');
+  });
+
+  it('gives the producer a Lease, and only that, once a pull source runs', async () => {
+    const upgrade = await helm([
+      'upgrade',
+      RELEASE,
+      CHART,
+      '-n',
+      ns.name,
+      '--wait',
+      '--timeout',
+      '120s',
+      '-f',
+      valuesFile('with-poll', { producers: [defaultProducer, pollProducer] }),
+    ]);
+    expect(upgrade.code).toBe(0);
+    expect(await canIList(ns.name, 'tormenta-producer')).toEqual([
+      'leases.coordination.k8s.io [] [create]',
+      'leases.coordination.k8s.io [tormenta-producer-poll] [get update]',
+    ]);
+    const poll = await apps.readNamespacedDeployment({ name: 'tormenta-producer-poll', namespace: ns.name });
+    expect(poll.spec!.template.spec!.automountServiceAccountToken).toBe(true);
+    const push = await apps.readNamespacedDeployment({ name: 'tormenta-producer-push', namespace: ns.name });
+    expect(push.spec!.template.spec!.automountServiceAccountToken).toBe(false);
+    await eventually('tormenta-producer-poll Available', async () => {
+      const d = await apps.readNamespacedDeployment({ name: 'tormenta-producer-poll', namespace: ns.name });
+      return d.status?.availableReplicas === 2 ? true : undefined;
+    });
+  });
+});

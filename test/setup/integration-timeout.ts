@@ -1,0 +1,4 @@
+// testTimeout is a global jest option, so each project sets its own here.
+import { jest } from '@jest/globals';
+
+jest.setTimeout(120_000);
