@@ -12,17 +12,25 @@ import { isPortOpen, runningPid, startProcess, waitUntil } from './processes.ts'
 export const KAFKA = 'kafka';
 const HEALTH_TOPIC = '_tormenta_health';
 
-function serverProperties(dataDir: string): string {
+export interface KafkaNodeLayout {
+  /** Directory for server.properties and the log4j2 config. */
+  dir: string;
+  dataDir: string;
+  port: number;
+  controllerPort: number;
+}
+
+function serverProperties(node: KafkaNodeLayout): string {
   return `# written by tormenta's stack; edits are overwritten on the next start
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@${host}:${ports.kafkaController}
-listeners=PLAINTEXT://${host}:${ports.kafka},CONTROLLER://${host}:${ports.kafkaController}
-advertised.listeners=PLAINTEXT://${host}:${ports.kafka}
+controller.quorum.voters=1@${host}:${node.controllerPort}
+listeners=PLAINTEXT://${host}:${node.port},CONTROLLER://${host}:${node.controllerPort}
+advertised.listeners=PLAINTEXT://${host}:${node.port}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=${dataDir}
+log.dirs=${node.dataDir}
 num.partitions=3
 auto.create.topics.enable=false
 offsets.topic.replication.factor=1
@@ -51,20 +59,34 @@ logger.raft.name = org.apache.kafka.raft
 logger.raft.level = WARN
 `;
 
-export async function startKafka(): Promise<boolean> {
-  if (runningPid(KAFKA) !== undefined) return false;
+export interface KafkaLaunch {
+  java: string;
+  /** The JVM arguments before the main class: heap, GC, logging config, classpath. */
+  jvm: string[];
+  properties: string;
+}
+
+/**
+ * Writes server.properties and the log4j2 config for one KRaft node and formats its storage on first use; the stack's
+ * Kafka and a test's private one differ only in ports, directories and heap.
+ */
+export function prepareKafkaNode(node: KafkaNodeLayout, heap = { min: '256m', max: '1g' }): KafkaLaunch {
   const java = requireJava17();
   const jars = resolveJars('kafka');
-  const dir = componentDir(KAFKA);
-  const dataDir = join(dir, 'data');
-  mkdirSync(dir, { recursive: true });
-  const properties = join(dir, 'server.properties');
-  const log4jFile = join(dir, 'log4j2.properties');
-  writeFileSync(properties, serverProperties(dataDir));
+  mkdirSync(node.dir, { recursive: true });
+  const properties = join(node.dir, 'server.properties');
+  const log4jFile = join(node.dir, 'log4j2.properties');
+  writeFileSync(properties, serverProperties(node));
   writeFileSync(log4jFile, log4j2);
-  const jvm = ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${log4jFile}`, '-cp', classpath(jars)];
-
-  if (!existsSync(join(dataDir, 'meta.properties'))) {
+  const jvm = [
+    `-Xms${heap.min}`,
+    `-Xmx${heap.max}`,
+    '-XX:+UseG1GC',
+    `-Dlog4j2.configurationFile=${log4jFile}`,
+    '-cp',
+    classpath(jars),
+  ];
+  if (!existsSync(join(node.dataDir, 'meta.properties'))) {
     const format = spawnSync(
       java,
       [...jvm, 'kafka.tools.StorageTool', 'format', '--cluster-id', clusterId(), '--config', properties, '--ignore-formatted'],
@@ -76,9 +98,21 @@ export async function startKafka(): Promise<boolean> {
       );
     }
   }
+  return { java, jvm, properties };
+}
+
+export async function startKafka(): Promise<boolean> {
+  if (runningPid(KAFKA) !== undefined) return false;
+  const dir = componentDir(KAFKA);
+  const { java, jvm, properties } = prepareKafkaNode({
+    dir,
+    dataDir: join(dir, 'data'),
+    port: ports.kafka,
+    controllerPort: ports.kafkaController,
+  });
   startProcess({ name: KAFKA, command: java, args: [...jvm, 'kafka.Kafka', properties] });
   await waitUntil(KAFKA, 'broker port open', () => isPortOpen(host, ports.kafka), 90_000);
-  await waitUntil(KAFKA, 'a topic created and listed', kafkaHealthy, 90_000);
+  await waitUntil(KAFKA, 'a topic created and listed', () => kafkaHealthy(), 90_000);
   return true;
 }
 
@@ -87,10 +121,10 @@ function clusterId(): string {
   return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
 }
 
-export async function kafkaHealthy(): Promise<boolean> {
+export async function kafkaHealthy(brokers: string[] = endpoints.kafkaBrokers): Promise<boolean> {
   const admin = new Kafka({
     clientId: 'tormenta-stack',
-    brokers: endpoints.kafkaBrokers,
+    brokers,
     logLevel: logLevel.NOTHING,
     retry: { retries: 1 },
   }).admin();

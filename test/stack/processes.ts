@@ -2,7 +2,8 @@
 // file in the state directory and leaves a pid file there, so a later command can find, probe and stop it.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from './errors.ts';
@@ -119,4 +120,16 @@ export async function waitUntil(name: string, what: string, probe: () => Promise
   throw new StackError(
     `${name}: ${what} not reached within ${timeoutMs / 1000}s${lastError ? ` (${lastError})` : ''}; see ${logFile(name)}`,
   );
+}
+
+/** A TCP port free on the loopback right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

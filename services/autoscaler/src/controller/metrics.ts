@@ -1,0 +1,48 @@
+// The autoscaler's own metrics (ARCHITECTURE §7): what it saw, what it wanted, what the budget allowed, what it applied.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export function createAutoscalerMetrics(registry = new Registry()) {
+  const gauge = (name: string, help: string) =>
+    new Gauge({ name: `tormenta_autoscaler_${name}`, help, labelNames: ['target'], registers: [registry] });
+  return {
+    registry,
+    demand: gauge('demand_replicas', 'Replicas the observed rate asks for: ceil(rate / targetPerReplica)'),
+    desired: gauge('desired_replicas', 'Replicas decided after tolerance, min/max, behavior, surge guard and budget'),
+    applied: gauge('applied_replicas', 'Replicas the scale subresource holds after this pass'),
+    cap: gauge('budget_cap_replicas', "Replicas this target's share of the budget pays for (+Inf when it costs nothing)"),
+    demandOverCap: gauge('demand_over_cap_replicas', 'Replicas demanded beyond the budget cap: the load left unserved'),
+    spend: gauge('spend_per_hour', 'What the applied replicas of this target cost per hour'),
+    budget: gauge('budget_per_hour', 'The budget pool per hour shared by all targets'),
+    rate: gauge('observed_rate', 'The metric value the decision used'),
+    decisions: new Counter({
+      name: 'tormenta_autoscaler_decisions_total',
+      help: 'Decisions by their reason',
+      labelNames: ['target', 'reason'],
+      registers: [registry],
+    }),
+    metricErrors: new Counter({
+      name: 'tormenta_autoscaler_metric_errors_total',
+      help: 'Failed metric readings (error, empty, NaN, infinite, negative)',
+      labelNames: ['target', 'failure'],
+      registers: [registry],
+    }),
+    loopDuration: new Histogram({
+      name: 'tormenta_autoscaler_loop_duration_seconds',
+      help: 'Duration of one reconcile pass over every target',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    leader: new Gauge({
+      name: 'tormenta_autoscaler_leader',
+      help: '1 while this replica holds the Lease',
+      registers: [registry],
+    }),
+    configRejected: new Counter({
+      name: 'tormenta_autoscaler_config_rejected_total',
+      help: 'ConfigMap edits rejected as invalid (the last valid config stays in force)',
+      registers: [registry],
+    }),
+  };
+}
+
+export type AutoscalerMetrics = ReturnType<typeof createAutoscalerMetrics>;

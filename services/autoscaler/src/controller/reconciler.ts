@@ -1,0 +1,214 @@
+// One reconcile pass over every target: observe (metric, scale) → decide (the pure policy) → act (write the scale
+// subresource) → record (history, Events, metrics, a status for `explain`). It holds the per-target memory between
+// passes; the caller decides when a pass runs (only while leading) and whether it may act (not in dry-run).
+import { decidePass } from '../policy/decide.ts';
+import { initialHistory, recordDecision } from '../policy/history.ts';
+import type { Decision, DecisionHistory, ObservedTarget } from '../policy/types.ts';
+import { applyFallback, INITIAL_FALLBACK_STATE } from '../fallback/metric-fallback.ts';
+import type { FallbackState, MetricReading } from '../fallback/metric-fallback.ts';
+import { toTargetPolicySpec } from '../config/schema.ts';
+import type { AutoscalerConfig, AutoscalerTargetConfig } from '../config/schema.ts';
+import type { EventReason, EventSink } from '../kube/events.ts';
+import type { ObservedScale, TargetRef } from '../kube/scale-targets.ts';
+import type { AutoscalerMetrics } from './metrics.ts';
+
+export interface ReconcilerPorts {
+  readMetric: (prometheusUrl: string, query: string) => Promise<MetricReading>;
+  readScale: (target: TargetRef) => Promise<ObservedScale>;
+  writeScale: (target: TargetRef, observed: ObservedScale, replicas: number) => Promise<void>;
+  events: EventSink;
+  metrics: AutoscalerMetrics;
+  /** Seconds. */
+  now: () => number;
+}
+
+interface TargetMemory {
+  history: DecisionHistory;
+  fallback: FallbackState;
+  lastReason: string | undefined;
+}
+
+export interface TargetStatus {
+  target: string;
+  at: string;
+  observedRate: number | null;
+  currentReplicas: number;
+  decision: Decision;
+  applied: boolean;
+  error?: string;
+}
+
+/** Reasons worth an Event when a target enters them (not on every pass it stays in them). */
+const REASON_EVENTS: Partial<Record<string, EventReason>> = {
+  BudgetCapReached: 'BudgetCapReached',
+  BudgetBelowMinimum: 'BudgetBelowMinimum',
+  SurgeLimited: 'SurgeLimited',
+  MetricsUnavailable: 'MetricsUnavailable',
+};
+
+const refOf = (target: AutoscalerTargetConfig): TargetRef => ({
+  kind: target.kind,
+  namespace: target.namespace,
+  name: target.name,
+});
+
+export class Reconciler {
+  readonly #ports: ReconcilerPorts;
+  readonly #memory = new Map<string, TargetMemory>();
+  #status: TargetStatus[] = [];
+
+  constructor(ports: ReconcilerPorts) {
+    this.#ports = ports;
+  }
+
+  get status(): readonly TargetStatus[] {
+    return this.#status;
+  }
+
+  async pass(config: AutoscalerConfig, act: boolean): Promise<readonly TargetStatus[]> {
+    const { metrics } = this.#ports;
+    const endTimer = metrics.loopDuration.startTimer();
+    const now = this.#ports.now();
+    const observed = await Promise.all(config.targets.map((target) => this.#observe(config, target)));
+    const reachable = observed.filter((entry) => entry.scale !== undefined);
+    const inputs = reachable.map(({ target, observedTarget, memory }) => ({
+      observed: observedTarget,
+      spec: toTargetPolicySpec(config, target),
+      history: memory.history,
+    }));
+    const { decisions } = decidePass(inputs, config.budget.maxPerHour, now);
+
+    const status = await Promise.all(
+      reachable.map(async (entry, index) => {
+        const decision = decisions[index]!;
+        const result = await this.#act(entry.target, entry.scale!, decision, act);
+        const spec = inputs[index]!.spec;
+        entry.memory.history = recordDecision(entry.memory.history, entry.observedTarget, decision, result.applied, spec, now);
+        const metric = entry.observedTarget.metric;
+        const observedRate = metric.kind === 'rate' ? metric.rate : null;
+        await this.#record(config, entry.target, decision, result.applied, entry.enteredFailStatic, observedRate);
+        return {
+          target: entry.target.name,
+          at: new Date(now * 1000).toISOString(),
+          observedRate,
+          currentReplicas: decision.currentReplicas,
+          decision,
+          applied: result.applied,
+          ...(result.error === undefined ? {} : { error: result.error }),
+        };
+      }),
+    );
+    this.#forgetRemovedTargets(config);
+    endTimer();
+    this.#status = status;
+    return status;
+  }
+
+  async #observe(config: AutoscalerConfig, target: AutoscalerTargetConfig) {
+    const memory = this.#memoryOf(target.name);
+    const [scale, reading] = await Promise.all([
+      this.#ports.readScale(refOf(target)).catch(() => undefined),
+      this.#ports.readMetric(config.prometheus.url, target.metric.query),
+    ]);
+    const outcome = applyFallback(memory.fallback, reading, config.failStaticAfter);
+    memory.fallback = outcome.state;
+    if (outcome.failure !== null) this.#ports.metrics.metricErrors.inc({ target: target.name, failure: outcome.failure });
+    if (scale !== undefined && memory.history.recommendations.length === 0 && memory.history.rates.length === 0) {
+      memory.history = initialHistory(scale.replicas, this.#ports.now());
+    }
+    const observedTarget: ObservedTarget = {
+      currentReplicas: scale?.replicas ?? 0,
+      metric: outcome.verdict,
+      paused: target.paused || scale?.pausedByAnnotation === true,
+    };
+    return { target, scale, observedTarget, memory, enteredFailStatic: outcome.enteredFailStatic };
+  }
+
+  async #act(target: AutoscalerTargetConfig, scale: ObservedScale, decision: Decision, act: boolean) {
+    if (!act || decision.boundBy === 'paused' || decision.replicas === decision.currentReplicas) return { applied: false };
+    try {
+      await this.#ports.writeScale(refOf(target), scale, decision.replicas);
+      return { applied: true };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.#event(target, 'ScaleFailed', `could not set replicas to ${decision.replicas}: ${message}`);
+      return { applied: false, error: message };
+    }
+  }
+
+  async #record(
+    config: AutoscalerConfig,
+    target: AutoscalerTargetConfig,
+    decision: Decision,
+    applied: boolean,
+    enteredFailStatic: boolean,
+    observedRate: number | null,
+  ): Promise<void> {
+    const { metrics } = this.#ports;
+    const labels = { target: target.name };
+    const running = applied ? decision.replicas : decision.currentReplicas;
+    metrics.demand.set(labels, decision.demand ?? Number.NaN);
+    metrics.desired.set(labels, decision.replicas);
+    metrics.applied.set(labels, running);
+    metrics.cap.set(labels, decision.cap);
+    metrics.demandOverCap.set(labels, Math.max(0, (decision.demand ?? 0) - decision.cap));
+    metrics.spend.set(labels, running * target.costPerReplicaHour);
+    metrics.budget.set(labels, config.budget.maxPerHour);
+    if (observedRate !== null) metrics.rate.set(labels, observedRate);
+    metrics.decisions.inc({ ...labels, reason: decision.reason });
+
+    const memory = this.#memoryOf(target.name);
+    if (applied) {
+      const direction: EventReason = decision.replicas > decision.currentReplicas ? 'ScaledUp' : 'ScaledDown';
+      await this.#event(
+        target,
+        direction,
+        `${decision.currentReplicas} → ${decision.replicas} replicas (${decision.reason}, bound by ${decision.boundBy}); demand ${decision.demand ?? 'unknown'}, cap ${decision.cap}`,
+      );
+    }
+    const reasonEvent = REASON_EVENTS[decision.reason];
+    if (reasonEvent !== undefined && (memory.lastReason !== decision.reason || enteredFailStatic)) {
+      await this.#event(target, reasonEvent, describe(decision, config));
+    }
+    memory.lastReason = decision.reason;
+  }
+
+  async #event(target: AutoscalerTargetConfig, reason: EventReason, message: string): Promise<void> {
+    const involved = { apiVersion: 'apps/v1', kind: target.kind, namespace: target.namespace, name: target.name };
+    // Events are best effort: failing to record one must not stop scaling.
+    await this.#ports.events.record(involved, reason, message).catch(() => undefined);
+  }
+
+  #memoryOf(name: string): TargetMemory {
+    let memory = this.#memory.get(name);
+    if (memory === undefined) {
+      memory = {
+        history: { recommendations: [], scaleEvents: [], rates: [] },
+        fallback: INITIAL_FALLBACK_STATE,
+        lastReason: undefined,
+      };
+      this.#memory.set(name, memory);
+    }
+    return memory;
+  }
+
+  #forgetRemovedTargets(config: AutoscalerConfig): void {
+    const names = new Set(config.targets.map((target) => target.name));
+    for (const name of this.#memory.keys()) if (!names.has(name)) this.#memory.delete(name);
+  }
+}
+
+function describe(decision: Decision, config: AutoscalerConfig): string {
+  switch (decision.reason) {
+    case 'BudgetCapReached':
+      return `demand ${decision.demand} replicas, budget allows ${decision.cap} (${config.budget.maxPerHour} ${config.budget.currency}/h); running ${decision.replicas}, the rest of the load is not served`;
+    case 'BudgetBelowMinimum':
+      return `budget ${config.budget.maxPerHour} ${config.budget.currency}/h does not pay for the minimum replicas; cut to ${decision.replicas}`;
+    case 'SurgeLimited':
+      return `rate jumped past the surge guard; scale-up limited to ${decision.replicas} (demand ${decision.demand})`;
+    case 'MetricsUnavailable':
+      return `metric unreadable for ${config.failStaticAfter}+ passes; holding ${decision.replicas} replicas`;
+    default:
+      return `${decision.reason}: ${decision.replicas} replicas`;
+  }
+}

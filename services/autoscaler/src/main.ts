@@ -1,0 +1,148 @@
+// The autoscaler process: wires the ConfigMap source, the Lease, Prometheus, the scale subresource, Events and metrics
+// around the reconciler, and runs a pass every pollIntervalSeconds while it leads.
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubernetesLeaseStore, LeaderElector } from '@tormenta/lease';
+import type { AutoscalerConfig } from './config/schema.ts';
+import { loadSettings } from './config/settings.ts';
+import { buildHttpServer } from './controller/http-server.ts';
+import { createAutoscalerMetrics } from './controller/metrics.ts';
+import { Reconciler } from './controller/reconciler.ts';
+import { ConfigMapSource } from './kube/config-map-source.ts';
+import { KubernetesEventSink } from './kube/events.ts';
+import { ScaleTargets } from './kube/scale-targets.ts';
+import { readMetric } from './prometheus/instant-query.ts';
+
+const COMPONENT = 'tormenta-autoscaler';
+
+function log(message: string, fields: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), component: COMPONENT, msg: message, ...fields }));
+}
+
+export async function runAutoscaler(): Promise<() => Promise<void>> {
+  const settings = loadSettings();
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const metrics = createAutoscalerMetrics();
+  const events = new KubernetesEventSink(kubeConfig, COMPONENT, settings.identity);
+  const scaleTargets = new ScaleTargets(kubeConfig);
+  const reconciler = new Reconciler({
+    readMetric: (url, query) => readMetric(url, query, settings.prometheusTimeoutMs),
+    readScale: (target) => scaleTargets.read(target),
+    writeScale: (target, observed, replicas) => scaleTargets.write(target, observed, replicas),
+    events,
+    metrics,
+    now: () => Date.now() / 1000,
+  });
+
+  let config: AutoscalerConfig | undefined;
+  let configVersion: string | undefined;
+  const configMapRef = { apiVersion: 'v1', kind: 'ConfigMap', namespace: settings.namespace, name: settings.configMap };
+  const source = new ConfigMapSource(kubeConfig, {
+    namespace: settings.namespace,
+    name: settings.configMap,
+    key: settings.configMapKey,
+    onUpdate: (update) => {
+      if (update.config) {
+        config = update.config;
+        configVersion = update.resourceVersion;
+        log('config loaded', { resourceVersion: update.resourceVersion, targets: config.targets.map((t) => t.name) });
+        reschedule();
+        return;
+      }
+      metrics.configRejected.inc();
+      log('config rejected; keeping the last valid one', { reason: update.rejected, resourceVersion: update.resourceVersion });
+      void events
+        .record(configMapRef, 'ConfigRejected', `${update.rejected} (the last valid config stays in force)`)
+        .catch(() => undefined);
+    },
+    onWatchError: (error) => log('ConfigMap watch failed; retrying with backoff', { error: String(error) }),
+  });
+
+  const elector = new LeaderElector({
+    store: new KubernetesLeaseStore(settings.lease, settings.namespace, kubeConfig),
+    identity: settings.identity,
+    durationMs: settings.leaseDurationMs,
+    renewMs: Math.max(1_000, Math.floor(settings.leaseDurationMs / 3)),
+  });
+  let leading = false;
+  const electionTimer = setInterval(
+    async () => {
+      const nowLeading = await elector.tick();
+      if (nowLeading !== leading) log(nowLeading ? 'leading' : 'standing by', { identity: settings.identity });
+      leading = nowLeading;
+      metrics.leader.set(leading ? 1 : 0);
+    },
+    Math.max(1_000, Math.floor(settings.leaseDurationMs / 3)),
+  );
+
+  let passTimer: NodeJS.Timeout | undefined;
+  let passing = false;
+  async function pass(): Promise<void> {
+    if (passing || config === undefined || !elector.isLeader) return;
+    passing = true;
+    try {
+      const status = await reconciler.pass(config, !settings.dryRun);
+      for (const entry of status) {
+        if (entry.applied || entry.decision.reason !== 'WithinTolerance') {
+          log('decision', {
+            target: entry.target,
+            rate: entry.observedRate,
+            current: entry.currentReplicas,
+            replicas: entry.decision.replicas,
+            demand: entry.decision.demand,
+            cap: entry.decision.cap,
+            boundBy: entry.decision.boundBy,
+            reason: entry.decision.reason,
+            applied: entry.applied,
+            dryRun: settings.dryRun,
+          });
+        }
+      }
+    } catch (error) {
+      log('pass failed', { error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      passing = false;
+    }
+  }
+  function reschedule(): void {
+    clearInterval(passTimer);
+    if (config !== undefined) passTimer = setInterval(() => void pass(), config.pollIntervalSeconds * 1000);
+  }
+
+  const http = buildHttpServer({
+    registry: metrics.registry,
+    ready: () => (config === undefined ? { ready: false, reason: 'no valid config loaded yet' } : { ready: true }),
+    status: () => ({ leader: elector.isLeader, dryRun: settings.dryRun, configVersion, targets: reconciler.status }),
+  });
+  await http.listen({ host: settings.http.host, port: settings.http.port });
+  source.start();
+  log('started', {
+    identity: settings.identity,
+    dryRun: settings.dryRun,
+    configMap: `${settings.namespace}/${settings.configMap}`,
+  });
+
+  return async () => {
+    clearInterval(passTimer);
+    clearInterval(electionTimer);
+    source.stop();
+    await elector.release().catch(() => undefined);
+    await http.close();
+  };
+}
+
+if (import.meta.main) {
+  runAutoscaler()
+    .then((stop) => {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => {
+          log('stopping', { signal });
+          void stop().then(() => process.exit(0));
+        });
+      }
+    })
+    .catch((error: unknown) => {
+      console.error(`autoscaler: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
+}
