@@ -1,6 +1,7 @@
 // The test cluster from a shell: scripts/node24.sh node test/cluster/cli.ts up|down|status|kubeconfig
 import { adminKubeconfig } from './layout.ts';
 import { down, readClusterInfo, runningCluster, status, up } from './control-plane.ts';
+import { forgetJestOwnership } from './jest-users.ts';
 
 const USAGE = 'usage: test/cluster/cli.ts up|down|status|kubeconfig';
 const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MiB`;
@@ -9,6 +10,7 @@ async function main(command: string | undefined): Promise<number> {
   switch (command) {
     case 'up': {
       const result = await up((line) => console.error(`cluster: ${line}`));
+      forgetJestOwnership(); // asked for by hand: no jest run's teardown may stop it now
       const how = result.reused ? 'already running, reused' : 'started';
       console.log(`cluster ${how} in ${(result.elapsedMs / 1000).toFixed(1)}s at ${result.info.server}`);
       console.log(`kubeconfig: ${result.kubeconfig}`);

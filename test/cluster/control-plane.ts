@@ -19,12 +19,26 @@ export const FAKE_NODES = ['kwok-node-0', 'kwok-node-1', 'kwok-node-2'];
 const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 // Ports the data stack (Kafka, HBase, ZooKeeper, Prometheus, services) binds; random ports never land on them.
 const RESERVED_PORTS = new Set([2181, 8080, 9090, 9092, 9093, 16010]);
-// What Deployments need to become Available, plus the usual neighbours tests and charts lean on. No node-lifecycle
-// controller: KWOK keeps the fake nodes' leases fresh, but nothing would gain from evictions.
+// What Deployments need to become Available, plus the usual neighbours tests and charts lean on. node-lifecycle lifts the
+// node.kubernetes.io/not-ready taint the API server puts on every new node once KWOK reports it Ready (and keeps its
+// lease fresh); without it nothing is ever scheduled.
 const CONTROLLERS = [
-  'deployment', 'replicaset', 'garbage-collector', 'namespace', 'serviceaccount', 'serviceaccount-token',
-  'clusterrole-aggregation', 'root-ca-certificate-publisher', 'endpointslice', 'job', 'statefulset', 'daemonset',
-  'disruption', 'ttl-after-finished', 'pod-garbage-collector',
+  'deployment',
+  'replicaset',
+  'garbage-collector',
+  'namespace',
+  'serviceaccount',
+  'serviceaccount-token',
+  'clusterrole-aggregation',
+  'root-ca-certificate-publisher',
+  'endpointslice',
+  'job',
+  'statefulset',
+  'daemonset',
+  'disruption',
+  'ttl-after-finished',
+  'pod-garbage-collector',
+  'node-lifecycle',
 ].map((name) => `${name}-controller`);
 
 export interface UpResult {
@@ -68,10 +82,14 @@ export async function up(log: (line: string) => void = () => {}): Promise<UpResu
     }
     log(`creating fake nodes ${FAKE_NODES.join(', ')}`);
     await createFakeNodes();
-    await waitUntil('kwok', 'marking the fake nodes Ready', fakeNodesReady, 60_000);
+    await waitUntil('kwok', 'marking the fake nodes Ready and schedulable', fakeNodesReady, 60_000);
     // The serviceaccount controller has to have run before any pod can be admitted into a namespace.
-    await waitUntil('kube-controller-manager', 'creating default/default ServiceAccount', async () =>
-      (await apiRequest('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200, 60_000);
+    await waitUntil(
+      'kube-controller-manager',
+      'creating default/default ServiceAccount',
+      async () => (await apiRequest('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200,
+      60_000,
+    );
   } catch (error) {
     await down();
     throw error;
@@ -119,7 +137,12 @@ async function build(): Promise<Binaries> {
     const tail = stderr.trimEnd().split('\n').slice(-4).join(' | ');
     throw new Error(`build.sh: exited with ${code} — ${tail}`);
   }
-  const binaries = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split(' ', 2)));
+  const binaries = Object.fromEntries(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ', 2)),
+  );
   for (const tool of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok', 'helm']) {
     if (!binaries[tool]) throw new Error(`build.sh: printed no path for ${tool}`);
   }
@@ -153,46 +176,90 @@ function processSpec(name: Component, info: ClusterInfo): ProcessSpec {
   const etcdUrl = `http://127.0.0.1:${ports.etcdClient}`;
   const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
   const componentAuth = (kubeconfig: string): string[] => [
-    `--kubeconfig=${kubeconfig}`, `--authentication-kubeconfig=${kubeconfig}`, `--authorization-kubeconfig=${kubeconfig}`,
-    '--bind-address=127.0.0.1', '--leader-elect=false',
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    '--bind-address=127.0.0.1',
+    '--leader-elect=false',
   ];
   switch (name) {
     case 'etcd':
       mkdirSync(etcdDataDir, { recursive: true, mode: 0o700 });
       // --unsafe-no-fsync: a throw-away test store; envtest runs etcd the same way.
-      return { name, command: bin.etcd, args: [
-        '--name=tormenta', `--data-dir=${etcdDataDir}`, '--unsafe-no-fsync',
-        `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
-        `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`, `--initial-cluster=tormenta=${peerUrl}`,
-      ] };
+      return {
+        name,
+        command: bin.etcd,
+        args: [
+          '--name=tormenta',
+          `--data-dir=${etcdDataDir}`,
+          '--unsafe-no-fsync',
+          `--listen-client-urls=${etcdUrl}`,
+          `--advertise-client-urls=${etcdUrl}`,
+          `--listen-peer-urls=${peerUrl}`,
+          `--initial-advertise-peer-urls=${peerUrl}`,
+          `--initial-cluster=tormenta=${peerUrl}`,
+        ],
+      };
     case 'kube-apiserver':
-      return { name, command: bin['kube-apiserver'], args: [
-        `--etcd-servers=${etcdUrl}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
-        `--secure-port=${ports.apiserver}`, `--cert-dir=${scratchDir(name)}`,
-        `--tls-cert-file=${pki.servingCert}`, `--tls-private-key-file=${pki.servingKey}`,
-        `--client-ca-file=${pki.caCert}`, '--authorization-mode=RBAC',
-        `--service-account-issuer=${info.server}`, `--service-account-key-file=${pki.serviceAccountPub}`,
-        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-        '--service-cluster-ip-range=10.0.0.0/24', '--allow-privileged=true', '--profiling=false',
-      ] };
+      return {
+        name,
+        command: bin['kube-apiserver'],
+        args: [
+          `--etcd-servers=${etcdUrl}`,
+          '--bind-address=127.0.0.1',
+          '--advertise-address=127.0.0.1',
+          `--secure-port=${ports.apiserver}`,
+          `--cert-dir=${scratchDir(name)}`,
+          `--tls-cert-file=${pki.servingCert}`,
+          `--tls-private-key-file=${pki.servingKey}`,
+          `--client-ca-file=${pki.caCert}`,
+          '--authorization-mode=RBAC',
+          `--service-account-issuer=${info.server}`,
+          `--service-account-key-file=${pki.serviceAccountPub}`,
+          `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+          '--service-cluster-ip-range=10.0.0.0/24',
+          '--allow-privileged=true',
+          '--profiling=false',
+          // The `kubernetes` Service's endpoints may not be loopback addresses; nothing here dials it anyway.
+          '--endpoint-reconciler-type=none',
+        ],
+      };
     case 'kube-controller-manager':
-      return { name, command: bin['kube-controller-manager'], args: [
-        ...componentAuth(componentKubeconfig(name)), `--secure-port=${ports.controllerManager}`,
-        `--cert-dir=${scratchDir(name)}`, `--controllers=${CONTROLLERS.join(',')}`,
-        `--root-ca-file=${pki.caCert}`, `--service-account-private-key-file=${pki.serviceAccountKey}`,
-        '--use-service-account-credentials=true', '--profiling=false',
-      ] };
+      return {
+        name,
+        command: bin['kube-controller-manager'],
+        args: [
+          ...componentAuth(componentKubeconfig(name)),
+          `--secure-port=${ports.controllerManager}`,
+          `--cert-dir=${scratchDir(name)}`,
+          `--controllers=${CONTROLLERS.join(',')}`,
+          `--root-ca-file=${pki.caCert}`,
+          `--service-account-private-key-file=${pki.serviceAccountKey}`,
+          '--use-service-account-credentials=true',
+          '--profiling=false',
+        ],
+      };
     case 'kube-scheduler':
-      return { name, command: bin['kube-scheduler'], args: [
-        ...componentAuth(componentKubeconfig(name)), `--secure-port=${ports.scheduler}`, '--profiling=false',
-      ] };
+      return {
+        name,
+        command: bin['kube-scheduler'],
+        args: [...componentAuth(componentKubeconfig(name)), `--secure-port=${ports.scheduler}`, '--profiling=false'],
+      };
     case 'kwok':
-      return { name, command: bin.kwok, args: [
-        `--kubeconfig=${componentKubeconfig(name)}`, `--config=${bin['kwok-stages']}`,
-        '--manage-all-nodes=false', `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
-        '--node-ip=127.0.0.1', '--cidr=10.244.0.0/16', '--node-lease-duration-seconds=40',
-        `--server-address=127.0.0.1:${ports.kwok}`,
-      ] };
+      return {
+        name,
+        command: bin.kwok,
+        args: [
+          `--kubeconfig=${componentKubeconfig(name)}`,
+          `--config=${bin['kwok-stages']}`,
+          '--manage-all-nodes=false',
+          `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
+          '--node-ip=127.0.0.1',
+          '--cidr=10.244.0.0/16',
+          '--node-lease-duration-seconds=40',
+          `--server-address=127.0.0.1:${ports.kwok}`,
+        ],
+      };
   }
 }
 
@@ -231,10 +298,20 @@ async function createFakeNodes(): Promise<void> {
   }
 }
 
+interface NodeState {
+  spec?: { taints?: { key: string }[] };
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+/** All fake nodes Ready and free of the not-ready taint, i.e. schedulable. */
 async function fakeNodesReady(): Promise<boolean> {
   const { status, body } = await apiRequest('GET', '/api/v1/nodes?labelSelector=type%3Dkwok');
   if (status !== 200) return false;
-  const nodes = (JSON.parse(body) as { items: { status?: { conditions?: { type: string; status: string }[] } }[] }).items;
-  const ready = nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  const nodes = (JSON.parse(body) as { items: NodeState[] }).items;
+  const ready = nodes.filter(
+    (n) =>
+      n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+      !n.spec?.taints?.some((t) => t.key.startsWith('node.kubernetes.io/')),
+  );
   return ready.length === FAKE_NODES.length;
 }

@@ -22,7 +22,18 @@ describe('Helm on the test cluster', () => {
 
   it('installs the test chart and uninstalls it without leftovers', async () => {
     const namespace = ns.name;
-    const install = await helm(['install', 'hello', CHART, '-n', namespace, '--set', 'greeting=hi', '--wait', '--timeout', '90s']);
+    const install = await helm([
+      'install',
+      'hello',
+      CHART,
+      '-n',
+      namespace,
+      '--set',
+      'greeting=hi',
+      '--wait',
+      '--timeout',
+      '90s',
+    ]);
     expect(install).toMatchObject({ code: 0, stderr: '' });
     expect(install.stdout).toContain('STATUS: deployed');
 
@@ -38,7 +49,9 @@ describe('Helm on the test cluster', () => {
     expect(uninstall.stdout).toContain('release "hello" uninstalled');
 
     expect((await apps.listNamespacedDeployment({ namespace })).items).toHaveLength(0);
-    expect((await core.listNamespacedConfigMap({ namespace, labelSelector: 'app.kubernetes.io/instance=hello' })).items).toHaveLength(0);
+    expect(
+      (await core.listNamespacedConfigMap({ namespace, labelSelector: 'app.kubernetes.io/instance=hello' })).items,
+    ).toHaveLength(0);
     expect((await helm(['list', '-n', namespace, '-q'])).stdout.trim()).toBe('');
   }, 150_000);
 });

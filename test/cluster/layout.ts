@@ -17,14 +17,7 @@ export const scratchDir = (name: string): string => join(stateDir, 'scratch', na
 
 /** Paths of the binaries build.sh produced, by tool name (plus `kwok-stages`). */
 export type Binaries = Record<
-  | 'etcd'
-  | 'kube-apiserver'
-  | 'kube-controller-manager'
-  | 'kube-scheduler'
-  | 'kubectl'
-  | 'kwok'
-  | 'kwok-stages'
-  | 'helm',
+  'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubectl' | 'kwok' | 'kwok-stages' | 'helm',
   string
 >;
 

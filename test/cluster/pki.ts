@@ -44,8 +44,23 @@ function signedCert(certFile: string, keyFile: string, subject: string, extensio
   const ext = `${certFile}.ext`;
   writeFileSync(ext, `${extensions.join('\n')}\n`);
   openssl(['req', '-new', ...EC_KEY, '-keyout', keyFile, '-out', csr, '-subj', subject]);
-  openssl(['x509', '-req', '-in', csr, '-CA', pki.caCert, '-CAkey', pki.caKey, '-CAcreateserial', '-days', DAYS,
-    '-out', certFile, '-extfile', ext]);
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    pki.caCert,
+    '-CAkey',
+    pki.caKey,
+    '-CAcreateserial',
+    '-days',
+    DAYS,
+    '-out',
+    certFile,
+    '-extfile',
+    ext,
+  ]);
   rmSync(csr);
   rmSync(ext);
 }
@@ -54,13 +69,30 @@ function signedCert(certFile: string, keyFile: string, subject: string, extensio
 export function ensurePki(): void {
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
   if (existsSync(pki.serviceAccountPub)) return;
-  openssl(['req', '-x509', ...EC_KEY, '-keyout', pki.caKey, '-out', pki.caCert, '-days', DAYS,
-    '-subj', '/CN=tormenta-test-ca', '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl([
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-keyout',
+    pki.caKey,
+    '-out',
+    pki.caCert,
+    '-days',
+    DAYS,
+    '-subj',
+    '/CN=tormenta-test-ca',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   const leaf = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment'];
   // 10.0.0.1 is the `kubernetes` Service's ClusterIP in --service-cluster-ip-range 10.0.0.0/24.
-  signedCert(pki.servingCert, pki.servingKey, '/CN=kube-apiserver', [...leaf, 'extendedKeyUsage=serverAuth',
-    'subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc']);
+  signedCert(pki.servingCert, pki.servingKey, '/CN=kube-apiserver', [
+    ...leaf,
+    'extendedKeyUsage=serverAuth',
+    'subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc',
+  ]);
   for (const [name, id] of Object.entries(clientIdentities) as [ClientName, { cn: string; org?: string }][]) {
     const subject = id.org ? `/O=${id.org}/CN=${id.cn}` : `/CN=${id.cn}`;
     signedCert(pki.clientCert(name), pki.clientKey(name), subject, [...leaf, 'extendedKeyUsage=clientAuth']);

@@ -39,13 +39,15 @@ describe('Pod Security admission', () => {
   });
 
   it('rejects a privileged pod where "restricted" is enforced', async () => {
-    const rejection = await core
-      .createNamespacedPod({ namespace: restricted.name, body: privilegedPod })
-      .then(() => undefined, (error: unknown) => error);
+    const rejection = await core.createNamespacedPod({ namespace: restricted.name, body: privilegedPod }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(rejection).toBeInstanceOf(ApiException);
     const apiError = rejection as ApiException<unknown>;
     expect(apiError.code).toBe(403);
-    expect(String(apiError.body)).toMatch(/violates PodSecurity "restricted:latest".*privileged/);
+    const status = (typeof apiError.body === 'string' ? JSON.parse(apiError.body) : apiError.body) as { message?: string };
+    expect(status.message).toMatch(/violates PodSecurity "restricted:latest": privileged \(container "main"/);
   });
 
   it('admits a pod that meets "restricted", and a privileged pod where nothing is enforced', async () => {
