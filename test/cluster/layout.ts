@@ -11,8 +11,6 @@ export const etcdDataDir = join(stateDir, 'etcd');
 export const adminKubeconfig = join(stateDir, 'kubeconfig');
 export const clusterFile = join(stateDir, 'cluster.json');
 export const componentKubeconfig = (name: string): string => join(pkiDir, `${name}.kubeconfig`);
-export const pidFile = (name: string): string => join(stateDir, 'run', `${name}.pid`);
-export const logFile = (name: string): string => join(stateDir, 'logs', `${name}.log`);
 export const scratchDir = (name: string): string => join(stateDir, 'scratch', name);
 
 /** Paths of the binaries build.sh produced, by tool name (plus `kwok-stages`). */
