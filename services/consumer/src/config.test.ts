@@ -33,6 +33,11 @@ describe('loadConfig', () => {
     ['HBASE_REST_URL', { HBASE_REST_URL: 'not a url' }],
     ['HTTP_PORT', { HTTP_PORT: '70000' }],
     ['RETRY_MAX_MS', { RETRY_INITIAL_MS: '500', RETRY_MAX_MS: '100' }],
+    ['KAFKA_SASL_MECHANISM', { KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }],
+    ['KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set', { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: 'p' }],
+    ['KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set', { KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'u' }],
+    ['KAFKA_SASL_MECHANISM: required when a SASL username or password is set', { KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }],
+    ['KAFKA_SSL', { KAFKA_SSL: 'yes' }],
   ])('names %s when it is invalid', (variable, override) => {
     let thrown: unknown;
     try {
@@ -43,5 +48,18 @@ describe('loadConfig', () => {
     expect(thrown).toBeInstanceOf(ConsumerError);
     expect((thrown as ConsumerError).code).toBe('TORMENTA_CONSUMER_CONFIG_INVALID');
     expect((thrown as ConsumerError).message).toContain(variable);
+  });
+});
+
+describe('Kafka SASL and TLS settings', () => {
+  it('are off by default', () => {
+    const config = loadConfig(minimal);
+    expect(config.kafka.sasl).toBeUndefined();
+    expect(config.kafka.ssl).toBe(false);
+  });
+
+  it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)('accept mechanism %s with username and password', (mechanism) => {
+    const config = loadConfig({ ...minimal, KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: 'tormenta', KAFKA_SASL_PASSWORD: 's3cret', KAFKA_SSL: 'true' });
+    expect(config.kafka).toMatchObject({ sasl: { mechanism, username: 'tormenta', password: 's3cret' }, ssl: true });
   });
 });

@@ -2,6 +2,7 @@
 // reads process.env. An invalid value stops start-up with the variable named.
 import { z } from 'zod';
 import { TABLE_EMPRESA, TABLE_ENRICHED, TABLE_PERSONA } from '@tormenta/hbase';
+import type { KafkaConnection } from '@tormenta/kafka';
 import { ConsumerError } from './errors.ts';
 
 export const DEFAULT_TOPIC = 'topic_transaccion';
@@ -23,6 +24,10 @@ const variables = {
       .min(1)
       .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
     KAFKA_CLIENT_ID: z.string().min(1).default('tormenta-consumer'),
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    KAFKA_SSL: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
     CONSUMER_GROUP_ID: z.string().min(1),
     TOPIC: z.string().min(1).default(DEFAULT_TOPIC),
     DLQ_TOPIC: z.string().min(1).optional(),
@@ -47,10 +52,22 @@ const schema = z
   .refine((env) => env.RETRY_MAX_MS >= env.RETRY_INITIAL_MS, {
     path: ['RETRY_MAX_MS'],
     message: 'must be >= RETRY_INITIAL_MS',
+  })
+  .refine((env) => env.KAFKA_SASL_MECHANISM === undefined || env.KAFKA_SASL_USERNAME !== undefined, {
+    path: ['KAFKA_SASL_USERNAME'],
+    message: 'required when KAFKA_SASL_MECHANISM is set',
+  })
+  .refine((env) => env.KAFKA_SASL_MECHANISM === undefined || env.KAFKA_SASL_PASSWORD !== undefined, {
+    path: ['KAFKA_SASL_PASSWORD'],
+    message: 'required when KAFKA_SASL_MECHANISM is set',
+  })
+  .refine((env) => env.KAFKA_SASL_MECHANISM !== undefined || (env.KAFKA_SASL_USERNAME === undefined && env.KAFKA_SASL_PASSWORD === undefined), {
+    path: ['KAFKA_SASL_MECHANISM'],
+    message: 'required when a SASL username or password is set',
   });
 
 export interface ConsumerConfig {
-  kafka: { brokers: string[]; clientId: string };
+  kafka: KafkaConnection;
   groupId: string;
   topic: string;
   dlqTopic: string;
@@ -80,7 +97,14 @@ export function loadConfig(env: Record<string, string | undefined>): ConsumerCon
   }
   const value = parsed.data;
   return {
-    kafka: { brokers: value.KAFKA_BROKERS, clientId: value.KAFKA_CLIENT_ID },
+    kafka: {
+      brokers: value.KAFKA_BROKERS,
+      clientId: value.KAFKA_CLIENT_ID,
+      ssl: value.KAFKA_SSL,
+      ...(value.KAFKA_SASL_MECHANISM && value.KAFKA_SASL_USERNAME && value.KAFKA_SASL_PASSWORD
+        ? { sasl: { mechanism: value.KAFKA_SASL_MECHANISM, username: value.KAFKA_SASL_USERNAME, password: value.KAFKA_SASL_PASSWORD } }
+        : {}),
+    },
     groupId: value.CONSUMER_GROUP_ID,
     topic: value.TOPIC,
     dlqTopic: value.DLQ_TOPIC ?? `${value.TOPIC}${DLQ_SUFFIX}`,

@@ -35,7 +35,7 @@ export class ConsumerService {
     this.#log = options.log ?? jsonLog;
     this.metrics = createConsumerMetrics({ group: config.groupId });
     this.#hbase = new HBaseRestClient({ url: config.hbaseRestUrl });
-    const kafkaClient = { brokers: config.kafka.brokers, clientId: config.kafka.clientId };
+    const kafkaClient = config.kafka;
     this.#deadLetters = new DeadLetterWriter({ ...kafkaClient, topic: config.dlqTopic });
     this.#processor = new BatchProcessor({
       hbase: this.#hbase,
@@ -87,7 +87,7 @@ export class ConsumerService {
     const address = await this.#http.listen({ host: this.#config.http.host, port: this.#config.http.port });
     await this.#hbase.ensureTable(this.#config.tables.enriched, [FAMILY]);
     await ensureTopic(
-      { brokers: this.#config.kafka.brokers, clientId: this.#config.kafka.clientId },
+      this.#config.kafka,
       { topic: this.#config.dlqTopic, partitions: 1, retentionMs: DLQ_RETENTION_MS },
     );
     await this.#deadLetters.connect();

@@ -5,6 +5,8 @@
 // outright while the sink is failing. Also the dead-letter writer, the consumer's only produce path.
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import { kafkajsConnection } from './connection.ts';
+import type { KafkaConnection } from './connection.ts';
 
 export interface ConsumedRecord {
   topic: string;
@@ -22,9 +24,7 @@ export interface CommittedPartition {
   lag: number;
 }
 
-export interface MicroBatchReaderOptions {
-  brokers: string[];
-  clientId: string;
+export interface MicroBatchReaderOptions extends KafkaConnection {
   groupId: string;
   topic: string;
   fromBeginning: boolean;
@@ -71,7 +71,7 @@ export class MicroBatchReader {
 
   constructor(options: MicroBatchReaderOptions) {
     this.#options = options;
-    const kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN });
+    const kafka = new Kafka({ ...kafkajsConnection(options), logLevel: logLevel.WARN });
     this.#consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -229,8 +229,8 @@ export class DeadLetterWriter {
   readonly #producer: Producer;
   readonly #topic: string;
 
-  constructor(options: { brokers: string[]; clientId: string; topic: string }) {
-    const kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN });
+  constructor(options: KafkaConnection & { topic: string }) {
+    const kafka = new Kafka({ ...kafkajsConnection(options), logLevel: logLevel.WARN });
     this.#producer = kafka.producer({ allowAutoTopicCreation: false });
     this.#topic = options.topic;
   }

@@ -3,6 +3,8 @@ export type { Compression, KafkaWriterOptions, MessageWriter, OutgoingMessage } 
 export { KafkaWriteError } from './errors.ts';
 export type { KafkaErrorCode } from './errors.ts';
 export { ensureTopic, kafkaReachable } from './topics.ts';
-export type { KafkaConnection, TopicSpec } from './topics.ts';
+export type { TopicSpec } from './topics.ts';
+export { kafkajsConnection } from './connection.ts';
+export type { KafkaConnection, SaslMechanism, SaslSettings } from './connection.ts';
 export { DeadLetterWriter, MicroBatchReader } from './batch-reader.ts';
 export type { CommittedPartition, ConsumedRecord, DeadLetterRecord, MicroBatchReaderOptions } from './batch-reader.ts';

@@ -1,5 +1,7 @@
 // Topic administration the services need at start-up: the broker's auto-create is off, so a service creates its topic.
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkajsConnection } from './connection.ts';
+import type { KafkaConnection } from './connection.ts';
 
 export interface TopicSpec {
   topic: string;
@@ -7,15 +9,10 @@ export interface TopicSpec {
   retentionMs: number;
 }
 
-export interface KafkaConnection {
-  brokers: string[];
-  clientId: string;
-}
-
 /** Creates the topic if it does not exist; an existing topic is left as it is (its partitions are not changed). */
 export async function ensureTopic(connection: KafkaConnection, spec: TopicSpec): Promise<boolean> {
   const admin = new Kafka({
-    ...connection,
+    ...kafkajsConnection(connection),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 2_000,
     retry: { retries: 2, maxRetryTime: 1_000 },
@@ -41,7 +38,7 @@ export async function ensureTopic(connection: KafkaConnection, spec: TopicSpec):
 /** True when a broker answers a metadata request within the timeout. */
 export async function kafkaReachable(connection: KafkaConnection, timeoutMs = 2_000): Promise<boolean> {
   const admin = new Kafka({
-    ...connection,
+    ...kafkajsConnection(connection),
     logLevel: logLevel.NOTHING,
     connectionTimeout: timeoutMs,
     requestTimeout: timeoutMs,

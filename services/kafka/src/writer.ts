@@ -1,12 +1,13 @@
 // The Kafka writer: every message acknowledged by all in-sync replicas (acks=all) through an idempotent producer, or the
 // caller learns which messages were not. kafkajs has no linger batching and its idempotent sequence numbers break under
-// concurrent sends, so writes from concurrent callers are queued and sent one batch at a time: while one batch is in
-// flight the next one accumulates, which is the batching a busy ingest endpoint needs.
+// concurrent sends, so writes go through a SendQueue: one batch in flight, the next one accumulating.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Producer } from 'kafkajs';
-import { KafkaWriteError } from './errors.ts';
+import { kafkajsConnection } from './connection.ts';
+import type { KafkaConnection } from './connection.ts';
 import type { KafkaErrorCode } from './errors.ts';
+import { SendQueue } from './send-queue.ts';
 
 export interface OutgoingMessage {
   key: string | null;
@@ -16,9 +17,7 @@ export interface OutgoingMessage {
 
 export type Compression = 'none' | 'gzip';
 
-export interface KafkaWriterOptions {
-  brokers: string[];
-  clientId: string;
+export interface KafkaWriterOptions extends KafkaConnection {
   topic: string;
   compression?: Compression;
   /** Upper bound of messages per produce call; queued writes are grouped up to this many. */
@@ -50,29 +49,32 @@ export const WRITER_DEFAULTS = {
   sendTimeoutMs: 15_000,
 };
 
-interface PendingWrite {
-  messages: OutgoingMessage[];
-  resolve: () => void;
-  reject: (error: KafkaWriteError) => void;
-}
-
 export class KafkajsWriter implements MessageWriter {
   readonly #kafka: Kafka;
-  readonly #options: Required<KafkaWriterOptions>;
-  readonly #queue: PendingWrite[] = [];
+  readonly #options: KafkaWriterOptions & typeof WRITER_DEFAULTS;
+  readonly #queue: SendQueue;
   #producer: Producer | undefined;
-  #sending: Promise<void> | undefined;
   #available = true;
-  #closed = false;
 
   constructor(options: KafkaWriterOptions) {
     this.#options = { ...WRITER_DEFAULTS, ...options };
     this.#kafka = new Kafka({
-      clientId: options.clientId,
-      brokers: options.brokers,
+      ...kafkajsConnection(options),
       logLevel: logLevel.NOTHING,
       connectionTimeout: this.#options.connectionTimeoutMs,
       requestTimeout: this.#options.requestTimeoutMs,
+    });
+    this.#queue = new SendQueue({
+      maxBatchMessages: this.#options.maxBatchMessages,
+      send: (messages) => this.#send(messages),
+      failed: async (error) => {
+        const code = classify(error);
+        if (code === 'TORMENTA_KAFKA_UNAVAILABLE') this.#available = false;
+        // A failed send may have been written without the answer reaching us; a fresh producer id keeps the next batch's
+        // sequence numbers from being mistaken by the broker for a duplicate of that one (and silently dropped).
+        await this.#discardProducer();
+        return code;
+      },
     });
   }
 
@@ -81,70 +83,26 @@ export class KafkajsWriter implements MessageWriter {
   }
 
   write(messages: OutgoingMessage[]): Promise<void> {
-    if (this.#closed) {
-      return Promise.reject(
-        new KafkaWriteError('TORMENTA_KAFKA_WRITER_CLOSED', 'the Kafka writer is closed', indexes(messages.length)),
-      );
-    }
-    if (messages.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ messages, resolve, reject });
-      this.#sending ??= this.#drain().finally(() => {
-        this.#sending = undefined;
-      });
-    });
+    return this.#queue.write(messages);
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    while (this.#sending) await this.#sending;
+    await this.#queue.close();
     await this.#discardProducer();
   }
 
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const group: PendingWrite[] = [];
-      let count = 0;
-      while (this.#queue.length > 0) {
-        const next = this.#queue[0] as PendingWrite;
-        if (group.length > 0 && count + next.messages.length > this.#options.maxBatchMessages) break;
-        group.push(next);
-        count += next.messages.length;
-        this.#queue.shift();
-      }
-      await this.#sendGroup(group);
-    }
-  }
-
-  async #sendGroup(group: PendingWrite[]): Promise<void> {
-    const messages = group.flatMap((pending) => pending.messages);
-    try {
-      const producer = await this.#connectedProducer();
-      await withDeadline(
-        producer.send({
-          topic: this.#options.topic,
-          acks: -1,
-          compression: this.#options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-          messages,
-        }),
-        this.#options.sendTimeoutMs,
-      );
-      this.#available = true;
-      for (const pending of group) pending.resolve();
-    } catch (error) {
-      const code = classify(error);
-      if (code === 'TORMENTA_KAFKA_UNAVAILABLE') this.#available = false;
-      // A failed send may have been written without the answer reaching us; a fresh producer id keeps the next batch's
-      // sequence numbers from being mistaken by the broker for a duplicate of that one (and silently dropped).
-      await this.#discardProducer();
-      const reason = error instanceof Error ? error.message : String(error);
-      for (const pending of group) {
-        pending.reject(
-          new KafkaWriteError(code, `Kafka did not acknowledge ${pending.messages.length} message(s): ${reason}`,
-            indexes(pending.messages.length), { cause: error }),
-        );
-      }
-    }
+  async #send(messages: OutgoingMessage[]): Promise<void> {
+    const producer = await this.#connectedProducer();
+    await withDeadline(
+      producer.send({
+        topic: this.#options.topic,
+        acks: -1,
+        compression: this.#options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        messages,
+      }),
+      this.#options.sendTimeoutMs,
+    );
+    this.#available = true;
   }
 
   async #connectedProducer(): Promise<Producer> {
@@ -168,15 +126,11 @@ export class KafkajsWriter implements MessageWriter {
   }
 }
 
-function indexes(count: number): number[] {
-  return Array.from({ length: count }, (_, index) => index);
-}
-
 class DeadlineExceeded extends Error {
   override name = 'DeadlineExceeded';
 }
 
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   const abort = new AbortController();
   try {
     return await Promise.race([
@@ -198,16 +152,22 @@ const UNAVAILABLE_ERRORS = new Set([
   'KafkaJSConnectionClosedError',
   'KafkaJSMetadataNotLoaded',
   'KafkaJSTopicMetadataNotLoaded',
+  // @platformatic/kafka
+  'NetworkError',
+  'TimeoutError',
 ]);
 
 /** Connection-level trouble (broker down, unreachable, slow) versus a write the broker refused. */
 export function classify(error: unknown): KafkaErrorCode {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
-    if (UNAVAILABLE_ERRORS.has(current.name)) return 'TORMENTA_KAFKA_UNAVAILABLE';
+    if (UNAVAILABLE_ERRORS.has(current.name) || /^PLT_KFK_(NETWORK|TIMEOUT)$/.test(String((current as { code?: unknown }).code))) return 'TORMENTA_KAFKA_UNAVAILABLE';
     if (/ECONNREFUSED|ECONNRESET|EPIPE|Connection error|Closed connection/i.test(current.message)) {
       return 'TORMENTA_KAFKA_UNAVAILABLE';
     }
-    const next = (current as Error & { originalError?: unknown }).originalError ?? current.cause;
+    const next =
+      (current as Error & { originalError?: unknown }).originalError ??
+      current.cause ??
+      (current instanceof AggregateError ? (current.errors[0] as unknown) : undefined);
     current = next;
   }
   return 'TORMENTA_KAFKA_WRITE_FAILED';

@@ -6,8 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProducerConfig } from './config.ts';
 import { Ingestor } from './ingest.ts';
-import { FileLeaseStore, KubernetesLeaseStore, LeaderElector } from '@tormenta/lease';
-import type { LeaseStore } from '@tormenta/lease';
+import type { LeaderElector, LeaseStore } from '@tormenta/lease';
 import { createMetrics } from './metrics.ts';
 import type { ProducerMetrics } from './metrics.ts';
 import { runPullSource } from './pull-runner.ts';
@@ -31,7 +30,7 @@ export interface ProducerDependencies {
 }
 
 export async function createProducerApp(config: ProducerConfig, dependencies: ProducerDependencies = {}): Promise<ProducerApp> {
-  const connection = { brokers: config.kafkaBrokers, clientId: config.kafkaClientId };
+  const connection = { brokers: config.kafkaBrokers, clientId: config.kafkaClientId, sasl: config.kafkaSasl, ssl: config.kafkaSsl };
   const state = { kafkaUp: false, topicReady: false, draining: false };
   const metrics = createMetrics();
   const kafkaWriter =
@@ -63,6 +62,7 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
     metrics,
     keyField: config.keyField,
     maxInflightRecords: config.maxInflightRecords,
+    maxRecordsPerSecond: config.maxRecordsPerSecond,
     retryAfterSeconds: config.retryAfterSeconds,
     kafkaUp: () => state.kafkaUp,
     draining: () => state.draining,
@@ -125,6 +125,8 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
       running = probeLoop();
       const address = await server.listen({ host: config.host, port: config.port });
       if (source.kind === 'pull') {
+        // Loaded only for pull sources: @kubernetes/client-node alone adds ~85 MB of RSS, most of a push pod's budget.
+        const { FileLeaseStore, KubernetesLeaseStore, LeaderElector } = await import('@tormenta/lease');
         const lease = config.lease;
         const store =
           dependencies.leaseStore ??

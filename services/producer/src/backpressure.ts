@@ -1,4 +1,5 @@
-// Pure admission decisions: the in-flight record budget (backpressure) and a per-client token bucket (rate limit).
+// Pure admission decisions: the in-flight record budget (backpressure) and token buckets (per-client request rate limit,
+// per-replica record capacity).
 
 export interface InflightDecision {
   admit: boolean;
@@ -25,14 +26,18 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
-/** Token bucket: `ratePerSecond` requests per second on average, bursts up to `burst`. */
-export function takeToken(bucket: Bucket | undefined, nowMs: number, ratePerSecond: number, burst: number): RateDecision {
+/**
+ * Token bucket: `ratePerSecond` tokens per second on average, bursts up to `burst`; one request takes `count` tokens. A take
+ * larger than the burst is admitted on a full bucket and leaves a debt, so a legal request can never be refused forever.
+ */
+export function takeToken(bucket: Bucket | undefined, nowMs: number, ratePerSecond: number, burst: number, count = 1): RateDecision {
   const previous = bucket ?? { tokens: burst, updatedMs: nowMs };
   const refilled = Math.min(burst, previous.tokens + ((nowMs - previous.updatedMs) / 1000) * ratePerSecond);
-  if (refilled >= 1) return { admit: true, bucket: { tokens: refilled - 1, updatedMs: nowMs }, retryAfterSeconds: 0 };
+  const needed = Math.min(count, burst);
+  if (refilled >= needed) return { admit: true, bucket: { tokens: refilled - count, updatedMs: nowMs }, retryAfterSeconds: 0 };
   return {
     admit: false,
     bucket: { tokens: refilled, updatedMs: nowMs },
-    retryAfterSeconds: Math.max(1, Math.ceil((1 - refilled) / ratePerSecond)),
+    retryAfterSeconds: Math.max(1, Math.ceil((needed - refilled) / ratePerSecond)),
   };
 }

@@ -35,8 +35,32 @@ describe('loadConfig', () => {
     [{ PRODUCER_POLL_URL: 'http://x' }, 'PRODUCER_POLL_URL: set, but PRODUCER_SOURCE is http-push'],
     [{ PRODUCER_SOURCE: 'html-scrape', PRODUCER_SCRAPE_URL_TEMPLATE: 'http://x/{page}', PRODUCER_SCRAPE_LAST_PAGE: '2', PRODUCER_SCRAPE_ITEM_SELECTOR: 'li', PRODUCER_SCRAPE_FIELDS: '{bad' }, 'PRODUCER_SCRAPE_FIELDS'],
     [{ PRODUCER_LEASE_RENEW_MS: '20000' }, 'PRODUCER_LEASE_RENEW_MS'],
+    [{ PRODUCER_KAFKA_SASL_MECHANISM: 'gssapi', PRODUCER_KAFKA_SASL_USERNAME: 'u', PRODUCER_KAFKA_SASL_PASSWORD: 'p' }, 'PRODUCER_KAFKA_SASL_MECHANISM'],
+    [{ PRODUCER_KAFKA_SASL_MECHANISM: 'plain', PRODUCER_KAFKA_SASL_PASSWORD: 'p' }, 'PRODUCER_KAFKA_SASL_USERNAME: required when PRODUCER_KAFKA_SASL_MECHANISM is set'],
+    [{ PRODUCER_KAFKA_SASL_MECHANISM: 'plain', PRODUCER_KAFKA_SASL_USERNAME: 'u' }, 'PRODUCER_KAFKA_SASL_PASSWORD: required when PRODUCER_KAFKA_SASL_MECHANISM is set'],
+    [{ PRODUCER_KAFKA_SASL_USERNAME: 'u', PRODUCER_KAFKA_SASL_PASSWORD: 'p' }, 'PRODUCER_KAFKA_SASL_MECHANISM: required when a SASL username or password is set'],
+    [{ PRODUCER_KAFKA_SSL: 'yes' }, 'PRODUCER_KAFKA_SSL'],
   ])('%j stops start-up naming %s', (env, expected) => {
     expect(() => loadConfig(env)).toThrow(expected);
+  });
+});
+
+describe('Kafka SASL and TLS settings', () => {
+  it('are off by default', () => {
+    const config = loadConfig({});
+    expect(config.kafkaSasl).toBeUndefined();
+    expect(config.kafkaSsl).toBe(false);
+  });
+
+  it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)('accept mechanism %s with username and password', (mechanism) => {
+    const config = loadConfig({
+      PRODUCER_KAFKA_SASL_MECHANISM: mechanism,
+      PRODUCER_KAFKA_SASL_USERNAME: 'tormenta',
+      PRODUCER_KAFKA_SASL_PASSWORD: 's3cret',
+      PRODUCER_KAFKA_SSL: 'true',
+    });
+    expect(config.kafkaSasl).toEqual({ mechanism, username: 'tormenta', password: 's3cret' });
+    expect(config.kafkaSsl).toBe(true);
   });
 });
 

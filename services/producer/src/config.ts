@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { SOURCE_NAMES, sourceRegistry } from './sources/index.ts';
 import type { SourceName } from './sources/index.ts';
+import type { SaslSettings } from '@tormenta/kafka';
 
 export const ENV_PREFIX = 'PRODUCER_';
 export const LEASE_PREFIX = 'PRODUCER_LEASE_';
@@ -22,6 +23,10 @@ export const commonConfigSchema = z.strictObject({
   topicRetentionMs: z.coerce.number().int().min(60_000).default(3_600_000),
   keyField: z.enum(['ID_PERSONA', 'ID_EMPRESA', 'id', 'none']).default('ID_PERSONA'),
   compression: z.enum(['gzip', 'none']).default('gzip'),
+  kafkaSaslMechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  kafkaSaslUsername: z.string().min(1).optional(),
+  kafkaSaslPassword: z.string().min(1).optional(),
+  kafkaSsl: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   kafkaSendTimeoutMs: z.coerce.number().int().min(100).default(15_000),
   kafkaMaxBatch: z.coerce.number().int().min(1).default(10_000),
   maxBodyBytes: z.coerce.number().int().min(1_024).default(16 * 1024 * 1024),
@@ -32,6 +37,8 @@ export const commonConfigSchema = z.strictObject({
   /** Requests per second per client (bearer token or remote address); 0 turns the limit off. */
   rateLimitPerSecond: z.coerce.number().min(0).default(0),
   rateLimitBurst: z.coerce.number().int().min(1).default(50),
+  /** Records per second this replica accepts, whatever the client (its capacity; one second of burst); 0 = unlimited. */
+  maxRecordsPerSecond: z.coerce.number().min(0).default(0),
   shutdownGraceMs: z.coerce.number().int().min(0).default(25_000),
   /** Time between readyz turning false and closing the listener, for load balancers to notice. */
   drainDelayMs: z.coerce.number().int().min(0).default(0),
@@ -57,6 +64,8 @@ export type CommonConfig = z.infer<typeof commonConfigSchema>;
 export type LeaseConfig = Omit<z.infer<typeof leaseConfigSchema>, 'mode'> & { mode: 'kubernetes' | 'file' | 'none' };
 
 export interface ProducerConfig extends CommonConfig {
+  /** Set when PRODUCER_KAFKA_SASL_MECHANISM is; username and password are then required. */
+  kafkaSasl: SaslSettings | undefined;
   lease: LeaseConfig;
   sourceConfig: unknown;
 }
@@ -100,6 +109,7 @@ function parseSection<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv, prefix: s
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProducerConfig {
   const sourcePrefixes = Object.values(sourceRegistry).flatMap((definition) => (definition.envPrefix ? [definition.envPrefix] : []));
   const common = parseSection(commonConfigSchema, env, ENV_PREFIX, [...sourcePrefixes, LEASE_PREFIX]);
+  const kafkaSasl = saslSettings(common);
   const definition = sourceRegistry[common.source as SourceName];
   for (const prefix of sourcePrefixes) {
     if (prefix === definition.envPrefix) continue;
@@ -112,5 +122,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProducerConfig
     throw new ConfigError('invalid producer configuration:\n  PRODUCER_LEASE_RENEW_MS: must be shorter than PRODUCER_LEASE_DURATION_MS');
   }
   const mode = lease.mode ?? (env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'file');
-  return { ...common, lease: { ...lease, mode }, sourceConfig };
+  return { ...common, kafkaSasl, lease: { ...lease, mode }, sourceConfig };
+}
+
+function saslSettings(common: CommonConfig): SaslSettings | undefined {
+  const { kafkaSaslMechanism: mechanism, kafkaSaslUsername: username, kafkaSaslPassword: password } = common;
+  if (mechanism === undefined) {
+    if (username !== undefined || password !== undefined) {
+      throw new ConfigError('invalid producer configuration:\n  PRODUCER_KAFKA_SASL_MECHANISM: required when a SASL username or password is set');
+    }
+    return undefined;
+  }
+  const missing = [
+    ...(username === undefined ? ['PRODUCER_KAFKA_SASL_USERNAME'] : []),
+    ...(password === undefined ? ['PRODUCER_KAFKA_SASL_PASSWORD'] : []),
+  ];
+  if (username === undefined || password === undefined) {
+    throw new ConfigError(`invalid producer configuration:\n  ${missing.map((name) => `${name}: required when PRODUCER_KAFKA_SASL_MECHANISM is set`).join('\n  ')}`);
+  }
+  return { mechanism, username, password };
 }

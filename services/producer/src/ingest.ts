@@ -2,7 +2,8 @@
 // convert and hand to the Kafka writer, and report success only once Kafka acknowledged it.
 import { KafkaWriteError } from '@tormenta/kafka';
 import type { MessageWriter } from '@tormenta/kafka';
-import { admitInflight } from './backpressure.ts';
+import { admitInflight, takeToken } from './backpressure.ts';
+import type { Bucket } from './backpressure.ts';
 import { ProducerError } from './errors.ts';
 import type { ProducerMetrics, RejectReason } from './metrics.ts';
 import { convert, validateRecords, withId } from './records.ts';
@@ -13,6 +14,8 @@ export interface IngestorOptions {
   metrics: ProducerMetrics;
   keyField: KeyField;
   maxInflightRecords: number;
+  /** This replica's capacity in records per second; 0 = unlimited. Records over it are refused with 429. */
+  maxRecordsPerSecond?: number;
   retryAfterSeconds: number;
   /** Whether Kafka is believed reachable (the writer's last outcome or the health probe's). */
   kafkaUp: () => boolean;
@@ -29,6 +32,7 @@ export interface IngestResult {
 export class Ingestor {
   readonly #options: IngestorOptions;
   #inflight = 0;
+  #capacity: Bucket | undefined;
 
   constructor(options: IngestorOptions) {
     this.#options = options;
@@ -64,6 +68,18 @@ export class Ingestor {
     if (count > 0) this.#options.metrics.rejected.inc({ reason }, count);
   }
 
+  #takeCapacity(count: number): void {
+    const rate = this.#options.maxRecordsPerSecond ?? 0;
+    if (rate <= 0) return;
+    const decision = takeToken(this.#capacity, Date.now(), rate, Math.max(1, Math.ceil(rate)), count);
+    this.#capacity = decision.bucket;
+    if (decision.admit) return;
+    this.#reject('rate_limited', count);
+    throw new ProducerError('TORMENTA_RATE_LIMITED', `this replica accepts ${rate} records per second; retry later or on another replica`, {
+      retryAfterSeconds: decision.retryAfterSeconds,
+    });
+  }
+
   async #write(records: Transaction[], source: string): Promise<string[]> {
     const { metrics, writer, retryAfterSeconds } = this.#options;
     if (records.length === 0) return [];
@@ -75,6 +91,7 @@ export class Ingestor {
       this.#reject('kafka_unavailable', records.length);
       throw new ProducerError('TORMENTA_KAFKA_UNAVAILABLE', 'Kafka is unreachable; nothing was stored', { retryAfterSeconds });
     }
+    this.#takeCapacity(records.length);
     const decision = admitInflight(this.#inflight, records.length, this.#options.maxInflightRecords, retryAfterSeconds);
     if (!decision.admit) {
       this.#reject('backpressure', records.length);
