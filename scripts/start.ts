@@ -1,24 +1,136 @@
-// npm start: the whole pipeline on this machine. For now: the real stack up and the dataset loaded.
-import { HBaseRestClient } from '@tormenta/hbase';
-import { loadDataset, TOPIC } from '../data/load.ts';
-import { endpoints } from '../test/stack/layout.ts';
-import { StackError } from '../test/stack/errors.ts';
+// npm start: the whole pipeline on this machine — the stack, the dataset, a producer fleet sharing one ingest port, the
+// consumer and the autoscaler in local mode — under a storm profile, with a live view, then a summary and a plot.
+//   npm start -- [--profile spike|short|steady] [--duration 200] [--budget 60] [--baseline 200]
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TABLE_EMPRESA, TABLE_ENRICHED, TABLE_PERSONA } from '@tormenta/hbase';
+import { datasetFiles } from '../data/generate.ts';
+import { TOPIC } from '../data/load.ts';
+import { endpoints, stateDir } from '../test/stack/layout.ts';
+import { registerScrapeTargets } from '../test/stack/prometheus.ts';
 import { stackUp } from '../test/stack/stack.ts';
+import {
+  budgetCap,
+  countRows,
+  profile,
+  PROFILE_NAMES,
+  renderPlot,
+  renderSummary,
+  renderView,
+  runStorm,
+  startPipeline,
+  summarize,
+} from '../services/pipeline/src/index.ts';
+import type { Pipeline, ProfileName, StormRecord } from '../services/pipeline/src/index.ts';
+
+const TARGET_PER_REPLICA = 200;
+const CAPACITY_PER_REPLICA = 250;
+const COST_PER_REPLICA_HOUR = 10;
+const NAMESPACE = 'tormenta-local';
+
+function fail(message: string): never {
+  console.error(`start: ${message}`);
+  process.exit(1);
+}
+
+const { values } = parseArgs({
+  options: {
+    profile: { type: 'string', default: 'spike' },
+    duration: { type: 'string', default: '200' },
+    budget: { type: 'string', default: '60' },
+    baseline: { type: 'string', default: String(TARGET_PER_REPLICA) },
+  },
+});
+const number = (name: string, text: string, min: number): number => {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min) fail(`--${name} must be a number ≥ ${min}, got "${text}"`);
+  return value;
+};
+if (!(PROFILE_NAMES as readonly string[]).includes(values.profile)) fail(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
+const profileName = values.profile as ProfileName;
+const durationSeconds = number('duration', values.duration, 10);
+const budgetPerHour = number('budget', values.budget, COST_PER_REPLICA_HOUR);
+const baseline = number('baseline', values.baseline, 1);
+const cap = budgetCap(budgetPerHour, COST_PER_REPLICA_HOUR);
+const phases = profile(profileName, { baseline, targetPerReplica: TARGET_PER_REPLICA, budgetCap: cap, durationSeconds });
+
+const abort = new AbortController();
+const events: string[] = [];
+let pipeline: Pipeline | undefined;
+let interrupted = 0;
+process.on('SIGINT', () => {
+  interrupted += 1;
+  if (interrupted > 1) process.exit(130);
+  console.log('\nstopping the pipeline (Ctrl-C again to leave at once)…');
+  abort.abort();
+});
 
 try {
   const report = await stackUp((line) => console.log(`stack: ${line}`));
   console.log(`stack: up in ${report.seconds.toFixed(1)}s`);
-  const loaded = await loadDataset({
-    hbase: new HBaseRestClient({ url: endpoints.hbaseRest }),
-    kafkaBrokers: endpoints.kafkaBrokers,
-    partitions: 6,
-  });
-  console.log(`dataset: ${TOPIC} ready; ${loaded.personas} PERSONA and ${loaded.empresas} EMPRESA rows loaded`);
-  console.log(
-    `Kafka ${endpoints.kafkaBrokers.join(',')} · HBase REST ${endpoints.hbaseRest} · Prometheus ${endpoints.prometheus}`,
+  if (abort.signal.aborted) process.exit(130);
+  pipeline = await startPipeline(
+    {
+      endpoints,
+      registerScrapeTargets,
+      namespace: NAMESPACE,
+      topic: TOPIC,
+      partitions: 6,
+      tables: { persona: TABLE_PERSONA, empresa: TABLE_EMPRESA, enriched: TABLE_ENRICHED },
+      groupId: 'tormenta-enrich-1s-local',
+      ingestPort: 3000,
+      stateDir,
+      targetPerReplica: TARGET_PER_REPLICA,
+      capacityPerReplica: CAPACITY_PER_REPLICA,
+      costPerReplicaHour: COST_PER_REPLICA_HOUR,
+      budgetPerHour,
+      minReplicas: 1,
+      maxReplicas: Math.max(cap + 4, 8),
+      pollIntervalSeconds: 5,
+      scaleDownStabilizationSeconds: 20,
+      batchIntervalMs: 1_000,
+      onAutoscalerLog: (entry) => {
+        if (entry.msg === 'event') events.push(`${new Date().toLocaleTimeString()} ${String(entry.reason)}: ${String(entry.message)}`);
+      },
+    },
+    (line) => console.log(line),
   );
-  console.log('stop it with: npm run stack -- down');
+  console.log(`storm: ${phases.map((phase) => `${phase.name} ${phase.rate} rec/s for ${phase.seconds}s`).join(' → ')}`);
+  const pool = JSON.parse(readFileSync(datasetFiles.transacciones, 'utf8')) as Omit<StormRecord, 'id'>[];
+  const context = { profile: profileName, phases, capacityPerReplica: CAPACITY_PER_REPLICA, enrichedTable: TABLE_ENRICHED };
+  const live = process.stdout.isTTY;
+  const result = await runStorm({
+    pipeline,
+    prometheusUrl: endpoints.prometheus,
+    namespace: NAMESPACE,
+    phases,
+    pool,
+    runId: `start-${Date.now().toString(36)}`,
+    signal: abort.signal,
+    onSample: (sample, tally) => {
+      const view = renderView(sample, tally, context);
+      const recent = events.slice(-4).map((event) => `  ${event}`);
+      if (live) process.stdout.write(`\x1b[H\x1b[2J${view}\n\nautoscaler events:\n${recent.join('\n')}\n`);
+      else if (Math.round(sample.t) % 10 === 0) console.log(view.split('\n').filter(Boolean).slice(0, 6).join(' | '));
+    },
+  });
+  await pipeline.stop();
+  pipeline = undefined;
+  const rows = await countRows(endpoints.hbaseRest, TABLE_ENRICHED).catch(() => null);
+  const summary = summarize(result.samples, result.tally, cap, budgetPerHour, rows);
+  const outDir = join(stateDir, 'pipeline');
+  mkdirSync(outDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const plotFile = join(outDir, `run-${stamp}.svg`);
+  writeFileSync(plotFile, renderPlot(result.samples, context, budgetPerHour));
+  writeFileSync(join(outDir, `run-${stamp}.json`), `${JSON.stringify({ summary, phases, samples: result.samples, events }, null, 2)}\n`);
+  console.log(`\n${renderSummary(summary)}`);
+  console.log(`autoscaler events:\n${events.map((event) => `  ${event}`).join('\n') || '  (none)'}`);
+  console.log(`plot: ${plotFile}`);
+  console.log('the stack is still up (Kafka, HBase, Prometheus); stop it with: npm run stack -- down');
+  process.exit(0);
 } catch (error) {
-  console.error(`start: ${error instanceof StackError || error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  await pipeline?.stop().catch(() => undefined);
+  fail(error instanceof Error ? error.message : String(error));
 }

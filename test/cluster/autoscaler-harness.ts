@@ -1,40 +1,33 @@
-// Runs the real autoscaler process against the test cluster, with the least-privilege Role the chart grants it and a
-// ServiceAccount token (not admin credentials), so a test sees exactly what the deployed controller would do.
+// Runs the real autoscaler process against the test cluster, with the Role the chart grants it and a ServiceAccount
+// token (not admin credentials), so a test sees exactly what the deployed controller would do.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppsV1Api, CoreV1Api, dumpYaml, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, dumpYaml } from '@kubernetes/client-node';
 import { repoRoot } from '../stack/layout.ts';
 import { freePort } from '../stack/processes.ts';
-import { adminConfig, serviceAccountKubeconfig } from './helpers.ts';
+import { adminConfig, helm, kubectl, serviceAccountKubeconfig } from './helpers.ts';
 
+/** Names the chart gives the autoscaler's objects for release "tormenta" (see charts/tormenta/templates/_helpers.tpl). */
 export const AUTOSCALER_SA = 'tormenta-autoscaler';
 export const AUTOSCALER_CONFIGMAP = 'tormenta-autoscaler';
+/** The producer Deployment the chart's default values let the autoscaler scale. */
+export const CHART_PRODUCER = 'tormenta-producer-push';
 
-/** The autoscaler's Role: what charts/tormenta grants it, nothing more. */
-export const autoscalerRules = [
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get'] },
-  { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] },
-  { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
-];
-
+/**
+ * Installs the autoscaler's ServiceAccount, Role and RoleBinding exactly as the chart renders them (not a copy of its
+ * rules), so a test run with this account sees what the deployed controller may do.
+ */
 export async function grantAutoscalerRole(namespace: string): Promise<string> {
-  const config = adminConfig();
-  const core = config.makeApiClient(CoreV1Api);
-  const rbac = config.makeApiClient(RbacAuthorizationV1Api);
-  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: AUTOSCALER_SA } } });
-  await rbac.createNamespacedRole({ namespace, body: { metadata: { name: AUTOSCALER_SA }, rules: autoscalerRules } });
-  await rbac.createNamespacedRoleBinding({
-    namespace,
-    body: {
-      metadata: { name: AUTOSCALER_SA },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: AUTOSCALER_SA },
-      subjects: [{ kind: 'ServiceAccount', name: AUTOSCALER_SA, namespace }],
-    },
-  });
+  const rendered = await helm(['template', 'tormenta', join(repoRoot, 'charts', 'tormenta'), '--namespace', namespace, '--show-only', 'templates/autoscaler-rbac.yaml']);
+  if (rendered.code !== 0) throw new Error(`helm template failed: ${rendered.stderr}`);
+  const file = join(mkdtempSync(join(tmpdir(), 'tormenta-rbac-')), 'autoscaler-rbac.yaml');
+  writeFileSync(file, rendered.stdout);
+  const applied = await kubectl(['apply', '-n', namespace, '-f', file]);
+  if (applied.code !== 0) throw new Error(`kubectl apply failed: ${applied.stderr}`);
   return serviceAccountKubeconfig(namespace, AUTOSCALER_SA);
 }
 
@@ -114,7 +107,7 @@ export async function startAutoscaler(
       )
     )
       break;
-    if (child.exitCode !== null || attempt > 100) throw new Error(`autoscaler ${identity} did not start:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null || attempt > 100) throw new Error(`autoscaler ${identity} did not start:\n${output}`);
     await sleep(200);
   }
   return {
@@ -123,7 +116,7 @@ export async function startAutoscaler(
     process: child,
     output: () => output,
     async kill(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill(signal);
       await exited;

@@ -173,9 +173,9 @@ describe('helm install with defaults, Pod Security "restricted" enforced', () =>
     expect(await canIList(ns.name, 'tormenta-autoscaler')).toEqual(
       [
         'configmaps [tormenta-autoscaler] [get list watch]',
-        'deployments.apps/scale [tormenta-producer-push] [get patch update]',
+        'deployments.apps/scale [tormenta-producer-push] [get update]',
         'deployments.apps [tormenta-producer-push] [get]',
-        'events [] [create patch]',
+        'events [] [create]',
         'leases.coordination.k8s.io [] [create]',
         'leases.coordination.k8s.io [tormenta-autoscaler] [get update]',
       ].sort(),
@@ -184,7 +184,7 @@ describe('helm install with defaults, Pod Security "restricted" enforced', () =>
     const other = await kubectl([
       'auth',
       'can-i',
-      'patch',
+      'update',
       'deployments/tormenta-consumer-1s',
       '--subresource=scale',
       '-n',

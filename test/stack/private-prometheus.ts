@@ -45,7 +45,7 @@ export function privatePrometheus(port: number, scrapeTargets: string[], scrapeI
       throw new Error(`private Prometheus on ${url} not ready within 20s`);
     },
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child?.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;

@@ -3,10 +3,8 @@
 // simulator's figures (scale changes under noise, cap violations across scenarios). Merges its entries by name into
 // docs/benchmarks/autoscaler.json (ARCHITECTURE §10).
 //   scripts/node24.sh node services/autoscaler/bench/policy.bench.ts
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { describeEntry, machine as describeMachine, recordEntries } from '../../../bench/report.ts';
+import type { BenchEntry } from '../../../bench/report.ts';
 import { decidePass } from '../src/policy/decide.ts';
 import type { PassInput } from '../src/policy/decide.ts';
 import { DEFAULT_BEHAVIOR, DEFAULT_SURGE_GUARD } from '../src/policy/defaults.ts';
@@ -17,23 +15,7 @@ import { seededRandom } from '../src/simulator/random.ts';
 
 const TARGETS = 1_000;
 const POLL = 15;
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const OUTPUT = resolve(REPO_ROOT, 'docs/benchmarks/autoscaler.json');
 const COMMAND = 'scripts/node24.sh node services/autoscaler/bench/policy.bench.ts';
-
-interface Entry {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string | null;
-  anchorValue: number | null;
-  ratio: number | null;
-  goal: string;
-  met: boolean;
-  machine: string;
-  date: string;
-  command: string;
-}
 
 /** 1 000 targets with a realistic, warmed-up history (a full scale-down window of recommendations, rate samples). */
 function warmTargets(): { inputs: PassInput[]; now: number } {
@@ -90,7 +72,7 @@ function median(values: number[]): number {
 }
 
 function main(): void {
-  const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
+  const machine = describeMachine();
   const date = new Date().toISOString();
   const { inputs, now } = warmTargets();
 
@@ -129,7 +111,7 @@ function main(): void {
   const fixedPeakCost =
     24 * day.targets.reduce((sum, target, index) => sum + target.maxReplicas * dayTargets[index]!.policy.costPerReplicaHour, 0);
   const common = { machine, date, command: COMMAND };
-  const entries: Entry[] = [
+  const entries: BenchEntry[] = [
     {
       name: 'autoscaler.decision_pass_1000_targets_cpu',
       value: +passMs.toFixed(3),
@@ -176,19 +158,9 @@ function main(): void {
     },
   ];
 
-  const existing: Entry[] = existsSync(OUTPUT) ? (JSON.parse(readFileSync(OUTPUT, 'utf8')) as Entry[]) : [];
-  const byName = new Map(existing.map((entry) => [entry.name, entry]));
-  for (const entry of entries) byName.set(entry.name, entry);
-  mkdirSync(dirname(OUTPUT), { recursive: true });
-  writeFileSync(OUTPUT, `${JSON.stringify([...byName.values()], null, 2)}\n`);
-
-  for (const entry of entries) {
-    const anchor = entry.anchorValue === null ? '' : ` (anchor ${entry.anchorValue}, ratio ${entry.ratio})`;
-    process.stdout.write(
-      `${entry.name}: ${entry.value} ${entry.unit}${anchor} — goal ${entry.goal}: ${entry.met ? 'met' : 'NOT met'}\n`,
-    );
-  }
-  process.stdout.write(`written to ${OUTPUT}\n`);
+  const output = recordEntries('autoscaler', entries);
+  for (const entry of entries) process.stdout.write(`${describeEntry(entry)}\n`);
+  process.stdout.write(`written to ${output}\n`);
 }
 
 main();

@@ -51,9 +51,12 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
       }
       metrics.configRejected.inc();
       log('config rejected; keeping the last valid one', { reason: update.rejected, resourceVersion: update.resourceVersion });
-      void events
-        .record(configMapRef, 'ConfigRejected', `${update.rejected} (the last valid config stays in force)`)
-        .catch(() => undefined);
+      // Both replicas watch the ConfigMap; only the leader records the Event.
+      if (elector.isLeader) {
+        void events
+          .record(configMapRef, 'ConfigRejected', `${update.rejected} (the last valid config stays in force)`)
+          .catch(() => undefined);
+      }
     },
     onWatchError: (error) => log('ConfigMap watch failed; retrying with backoff', { error: String(error) }),
   });
@@ -64,24 +67,33 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
     durationMs: settings.leaseDurationMs,
     renewMs: Math.max(1_000, Math.floor(settings.leaseDurationMs / 3)),
   });
+  const renewMs = Math.max(1_000, Math.floor(settings.leaseDurationMs / 3));
   let leading = false;
-  const electionTimer = setInterval(
-    async () => {
-      const nowLeading = await elector.tick();
-      if (nowLeading !== leading) log(nowLeading ? 'leading' : 'standing by', { identity: settings.identity });
-      leading = nowLeading;
-      metrics.leader.set(leading ? 1 : 0);
-    },
-    Math.max(1_000, Math.floor(settings.leaseDurationMs / 3)),
-  );
+  let electionTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  // Chained, not setInterval: on a slow API server two ticks must never overlap (the second would lose to our own write).
+  async function electionRound(): Promise<void> {
+    const nowLeading = await elector.tick();
+    if (nowLeading !== leading) {
+      log(nowLeading ? 'leading' : 'standing by', { identity: settings.identity });
+      // History from an earlier term is stale: start from the current replicas, as on a fresh start.
+      if (nowLeading) reconciler.reset();
+    }
+    leading = nowLeading;
+    metrics.leader.set(leading ? 1 : 0);
+    if (!stopped) electionTimer = setTimeout(() => void electionRound(), renewMs);
+  }
 
   let passTimer: NodeJS.Timeout | undefined;
-  let passing = false;
+  let passInFlight: Promise<void> | undefined;
   async function pass(): Promise<void> {
-    if (passing || config === undefined || !elector.isLeader) return;
-    passing = true;
+    if (passInFlight !== undefined || config === undefined || !elector.isLeader) return;
+    passInFlight = runPass(config).finally(() => (passInFlight = undefined));
+    await passInFlight;
+  }
+  async function runPass(current: AutoscalerConfig): Promise<void> {
     try {
-      const status = await reconciler.pass(config, !settings.dryRun);
+      const status = await reconciler.pass(current, { leading: () => elector.isLeader, dryRun: settings.dryRun });
       for (const entry of status) {
         if (entry.applied || entry.decision.reason !== 'WithinTolerance') {
           log('decision', {
@@ -100,8 +112,6 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
       }
     } catch (error) {
       log('pass failed', { error: error instanceof Error ? error.message : String(error) });
-    } finally {
-      passing = false;
     }
   }
   function reschedule(): void {
@@ -116,6 +126,7 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
   });
   await http.listen({ host: settings.http.host, port: settings.http.port });
   source.start();
+  void electionRound();
   log('started', {
     identity: settings.identity,
     dryRun: settings.dryRun,
@@ -123,9 +134,12 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
   });
 
   return async () => {
+    stopped = true;
     clearInterval(passTimer);
-    clearInterval(electionTimer);
+    clearTimeout(electionTimer);
     source.stop();
+    // A pass still running could write after the release, when a standby may already lead.
+    await passInFlight;
     await elector.release().catch(() => undefined);
     await http.close();
   };

@@ -5,13 +5,12 @@
 //  2. consumer.e2e_latency_p99: producer ack → row readable, at a steady 5 000 rec/s with 1 s micro-batches, sampled
 //     records polled with raw REST multigets. Goal p99 ≤ 1.5 s.
 // Needs the stack (npm run stack -- up).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FAMILY } from '@tormenta/hbase';
 import { createTopic, deleteTopic, testHBase, testKafka, uniqueName } from '../../../test/stack/fixtures.ts';
-import { endpoints, repoRoot } from '../../../test/stack/layout.ts';
+import { endpoints } from '../../../test/stack/layout.ts';
+import { machine as describeMachine, recordEntries } from '../../../bench/report.ts';
+import type { BenchEntry } from '../../../bench/report.ts';
 import { ConsumerService } from '../src/consumer-service.ts';
 import { decodeBatch, enrichBatch } from '../src/enrich.ts';
 import { enrichedRowKey } from '../src/row-key.ts';
@@ -173,29 +172,7 @@ async function latency(dims: Dimensions): Promise<{ p50: number; p99: number; sa
   }
 }
 
-interface Entry {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string;
-  anchorValue: number | null;
-  ratio: number | null;
-  goal: string;
-  met: boolean;
-  machine: string;
-  date: string;
-  command: string;
-}
-
-function record(entries: Entry[]): void {
-  const file = join(repoRoot, 'docs', 'benchmarks', 'consumer.json');
-  mkdirSync(join(repoRoot, 'docs', 'benchmarks'), { recursive: true });
-  const existing: Entry[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Entry[]) : [];
-  const merged = existing.filter((old) => !entries.some((entry) => entry.name === old.name)).concat(entries);
-  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
-}
-
-const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
+const machine = describeMachine();
 const command = 'npm run bench:consumer';
 const date = new Date().toISOString();
 const round = (value: number, digits = 0): number => Number(value.toFixed(digits));
@@ -206,7 +183,7 @@ const ratio = rates.consumer / rates.raw;
 console.log(`enriched rows/s: consumer ${round(rates.consumer)}, raw REST PUT ${round(rates.raw)}, ratio ${ratio.toFixed(2)}`);
 const lat = await latency(dims);
 console.log(`latency at ${round(lat.rate)} rec/s, 1 s batches: p50 ${lat.p50.toFixed(3)} s, p99 ${lat.p99.toFixed(3)} s (${lat.samples} samples)`);
-record([
+const entries: BenchEntry[] = [
   {
     name: 'consumer.enrich_to_hbase',
     value: round(rates.consumer),
@@ -233,7 +210,8 @@ record([
     date,
     command,
   },
-]);
+];
+recordEntries('consumer', entries);
 await testHBase().dropTable(dims.persona);
 await testHBase().dropTable(dims.empresa);
 process.exit(0);

@@ -26,6 +26,12 @@ export function createAutoscalerMetrics(registry = new Registry()) {
       labelNames: ['target', 'failure'],
       registers: [registry],
     }),
+    scaleReadErrors: new Counter({
+      name: 'tormenta_autoscaler_scale_read_errors_total',
+      help: 'Failed reads of a target scale subresource (the target is then held at its last known replicas)',
+      labelNames: ['target'],
+      registers: [registry],
+    }),
     loopDuration: new Histogram({
       name: 'tormenta_autoscaler_loop_duration_seconds',
       help: 'Duration of one reconcile pass over every target',

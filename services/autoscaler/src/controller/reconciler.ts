@@ -4,7 +4,7 @@
 import { decidePass } from '../policy/decide.ts';
 import { initialHistory, recordDecision } from '../policy/history.ts';
 import type { Decision, DecisionHistory, ObservedTarget } from '../policy/types.ts';
-import { applyFallback, INITIAL_FALLBACK_STATE } from '../fallback/metric-fallback.ts';
+import { applyFallback, INITIAL_FALLBACK_STATE, READING_FAILURES } from '../fallback/metric-fallback.ts';
 import type { FallbackState, MetricReading } from '../fallback/metric-fallback.ts';
 import { toTargetPolicySpec } from '../config/schema.ts';
 import type { AutoscalerConfig, AutoscalerTargetConfig } from '../config/schema.ts';
@@ -26,6 +26,15 @@ interface TargetMemory {
   history: DecisionHistory;
   fallback: FallbackState;
   lastReason: string | undefined;
+  lastKnownReplicas: number | undefined;
+  /** Set while writes keep failing, so ScaleFailed is recorded once per episode, not every pass. */
+  failingWrites: boolean;
+}
+
+/** Checked at the moment of acting, not only when the pass starts. */
+export interface PassPermission {
+  leading: () => boolean;
+  dryRun: boolean;
 }
 
 export interface TargetStatus {
@@ -65,13 +74,24 @@ export class Reconciler {
     return this.#status;
   }
 
-  async pass(config: AutoscalerConfig, act: boolean): Promise<readonly TargetStatus[]> {
+  /** Forgets every target's history, e.g. when this replica becomes leader again after a while as a standby. */
+  reset(): void {
+    this.#memory.clear();
+  }
+
+  async pass(config: AutoscalerConfig, permission: PassPermission): Promise<readonly TargetStatus[]> {
     const { metrics } = this.#ports;
     const endTimer = metrics.loopDuration.startTimer();
     const now = this.#ports.now();
     const observed = await Promise.all(config.targets.map((target) => this.#observe(config, target)));
-    const reachable = observed.filter((entry) => entry.scale !== undefined);
-    const inputs = reachable.map(({ target, observedTarget, memory }) => ({
+    // A target whose scale could never be read has an unknown spend: with it in the pool at 0, the others could take its
+    // share and exceed the budget, so nothing is scaled until every target has been read once.
+    const spendKnown = observed.every((entry) => entry.observedTarget !== undefined);
+    const entries = observed.map((entry) => ({
+      ...entry,
+      observedTarget: entry.observedTarget ?? { currentReplicas: 0, metric: entry.verdict, paused: true },
+    }));
+    const inputs = entries.map(({ target, observedTarget, memory }) => ({
       observed: observedTarget,
       spec: toTargetPolicySpec(config, target),
       history: memory.history,
@@ -79,14 +99,24 @@ export class Reconciler {
     const { decisions } = decidePass(inputs, config.budget.maxPerHour, now);
 
     const status = await Promise.all(
-      reachable.map(async (entry, index) => {
+      entries.map(async (entry, index) => {
         const decision = decisions[index]!;
-        const result = await this.#act(entry.target, entry.scale!, decision, act);
+        const result =
+          entry.scale === undefined || !spendKnown
+            ? { applied: false }
+            : await this.#act(entry.target, entry.scale, decision, permission);
         const spec = inputs[index]!.spec;
-        entry.memory.history = recordDecision(entry.memory.history, entry.observedTarget, decision, result.applied, spec, now);
+        if (entry.scale !== undefined) {
+          entry.memory.history = recordDecision(entry.memory.history, entry.observedTarget, decision, result.applied, spec, now);
+        }
         const metric = entry.observedTarget.metric;
         const observedRate = metric.kind === 'rate' ? metric.rate : null;
-        await this.#record(config, entry.target, decision, result.applied, entry.enteredFailStatic, observedRate);
+        if (entry.readError !== undefined && entry.memory.lastReason !== 'TargetUnreadable') {
+          await this.#event(entry.target, 'TargetUnreadable', `${entry.readError}; held at its last known replicas`, permission);
+        }
+        await this.#record(config, entry.target, decision, result.applied, entry.enteredFailStatic, observedRate, permission);
+        if (entry.readError !== undefined) entry.memory.lastReason = 'TargetUnreadable';
+        const error = 'error' in result ? result.error : entry.readError;
         return {
           target: entry.target.name,
           at: new Date(now * 1000).toISOString(),
@@ -94,7 +124,7 @@ export class Reconciler {
           currentReplicas: decision.currentReplicas,
           decision,
           applied: result.applied,
-          ...(result.error === undefined ? {} : { error: result.error }),
+          ...(error === undefined ? {} : { error }),
         };
       }),
     );
@@ -106,32 +136,53 @@ export class Reconciler {
 
   async #observe(config: AutoscalerConfig, target: AutoscalerTargetConfig) {
     const memory = this.#memoryOf(target.name);
-    const [scale, reading] = await Promise.all([
-      this.#ports.readScale(refOf(target)).catch(() => undefined),
+    const [scaleOrError, reading] = await Promise.all([
+      this.#ports.readScale(refOf(target)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
       this.#ports.readMetric(config.prometheus.url, target.metric.query),
     ]);
     const outcome = applyFallback(memory.fallback, reading, config.failStaticAfter);
     memory.fallback = outcome.state;
     if (outcome.failure !== null) this.#ports.metrics.metricErrors.inc({ target: target.name, failure: outcome.failure });
-    if (scale !== undefined && memory.history.recommendations.length === 0 && memory.history.rates.length === 0) {
+    const base = { target, memory, verdict: outcome.verdict, enteredFailStatic: outcome.enteredFailStatic };
+
+    if (scaleOrError instanceof Error) {
+      this.#ports.metrics.scaleReadErrors.inc({ target: target.name });
+      const readError = `could not read the scale of ${target.kind} ${target.namespace}/${target.name}: ${scaleOrError.message}`;
+      // Still in the budget pool, charged for what it last ran and left alone (like a paused target).
+      const observedTarget: ObservedTarget | undefined =
+        memory.lastKnownReplicas === undefined
+          ? undefined
+          : { currentReplicas: memory.lastKnownReplicas, metric: outcome.verdict, paused: true };
+      return { ...base, scale: undefined, observedTarget, readError };
+    }
+    const scale = scaleOrError;
+    memory.lastKnownReplicas = scale.replicas;
+    if (memory.history.recommendations.length === 0 && memory.history.rates.length === 0) {
       memory.history = initialHistory(scale.replicas, this.#ports.now());
     }
     const observedTarget: ObservedTarget = {
-      currentReplicas: scale?.replicas ?? 0,
+      currentReplicas: scale.replicas,
       metric: outcome.verdict,
-      paused: target.paused || scale?.pausedByAnnotation === true,
+      paused: target.paused || scale.pausedByAnnotation,
     };
-    return { target, scale, observedTarget, memory, enteredFailStatic: outcome.enteredFailStatic };
+    return { ...base, scale, observedTarget, readError: undefined };
   }
 
-  async #act(target: AutoscalerTargetConfig, scale: ObservedScale, decision: Decision, act: boolean) {
-    if (!act || decision.boundBy === 'paused' || decision.replicas === decision.currentReplicas) return { applied: false };
+  async #act(target: AutoscalerTargetConfig, scale: ObservedScale, decision: Decision, permission: PassPermission) {
+    if (decision.boundBy === 'paused' || decision.replicas === decision.currentReplicas) return { applied: false };
+    // Checked right before the write: leadership may have ended while this pass waited on Prometheus or the API server.
+    if (permission.dryRun || !permission.leading()) return { applied: false };
+    const memory = this.#memoryOf(target.name);
     try {
       await this.#ports.writeScale(refOf(target), scale, decision.replicas);
+      memory.failingWrites = false;
       return { applied: true };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await this.#event(target, 'ScaleFailed', `could not set replicas to ${decision.replicas}: ${message}`);
+      if (!memory.failingWrites) {
+        await this.#event(target, 'ScaleFailed', `could not set replicas to ${decision.replicas}: ${message}`, permission);
+      }
+      memory.failingWrites = true;
       return { applied: false, error: message };
     }
   }
@@ -143,6 +194,7 @@ export class Reconciler {
     applied: boolean,
     enteredFailStatic: boolean,
     observedRate: number | null,
+    permission: PassPermission,
   ): Promise<void> {
     const { metrics } = this.#ports;
     const labels = { target: target.name };
@@ -164,16 +216,19 @@ export class Reconciler {
         target,
         direction,
         `${decision.currentReplicas} → ${decision.replicas} replicas (${decision.reason}, bound by ${decision.boundBy}); demand ${decision.demand ?? 'unknown'}, cap ${decision.cap}`,
+        permission,
       );
     }
     const reasonEvent = REASON_EVENTS[decision.reason];
     if (reasonEvent !== undefined && (memory.lastReason !== decision.reason || enteredFailStatic)) {
-      await this.#event(target, reasonEvent, describe(decision, config));
+      await this.#event(target, reasonEvent, describe(decision, config), permission);
     }
     memory.lastReason = decision.reason;
   }
 
-  async #event(target: AutoscalerTargetConfig, reason: EventReason, message: string): Promise<void> {
+  async #event(target: AutoscalerTargetConfig, reason: EventReason, message: string, permission: PassPermission): Promise<void> {
+    // Only the leader speaks for the controller; a replica that lost the Lease mid-pass stays silent.
+    if (!permission.leading()) return;
     const involved = { apiVersion: 'apps/v1', kind: target.kind, namespace: target.namespace, name: target.name };
     // Events are best effort: failing to record one must not stop scaling.
     await this.#ports.events.record(involved, reason, message).catch(() => undefined);
@@ -186,8 +241,12 @@ export class Reconciler {
         history: { recommendations: [], scaleEvents: [], rates: [] },
         fallback: INITIAL_FALLBACK_STATE,
         lastReason: undefined,
+        lastKnownReplicas: undefined,
+        failingWrites: false,
       };
       this.#memory.set(name, memory);
+      // Zero series from the start, so a dashboard shows "no errors" rather than "no data".
+      for (const failure of READING_FAILURES) this.#ports.metrics.metricErrors.inc({ target: name, failure }, 0);
     }
     return memory;
   }

@@ -9,7 +9,8 @@ export type MetricReading =
   | { readonly kind: 'empty' }
   | { readonly kind: 'error'; readonly message: string };
 
-export type ReadingFailure = 'error' | 'empty' | 'not-a-number' | 'infinite' | 'negative';
+export const READING_FAILURES = ['error', 'empty', 'not-a-number', 'infinite', 'negative'] as const;
+export type ReadingFailure = (typeof READING_FAILURES)[number];
 
 export interface FallbackState {
   readonly consecutiveFailures: number;

@@ -21,6 +21,7 @@ export interface ConfigMapSourceOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+const MISSING = 'missing';
 
 export function parseConfigMap(configMap: V1ConfigMap, key: string): { config?: AutoscalerConfig; rejected?: string } {
   const text = configMap.data?.[key];
@@ -62,6 +63,7 @@ export class ConfigMapSource {
     const { namespace, name } = this.#options;
     try {
       const configMap = await this.#core.readNamespacedConfigMap({ name, namespace });
+      if (this.#stopped) return;
       this.#deliver(configMap);
       this.#abort = await this.#watch.watch(
         `/api/v1/namespaces/${namespace}/configmaps`,
@@ -77,9 +79,12 @@ export class ConfigMapSource {
           this.#schedule(error ? failures + 1 : 0);
         },
       );
+      if (this.#stopped) this.#abort.abort();
     } catch (error) {
       this.#options.onWatchError?.(error);
-      if ((error as { code?: number }).code === 404) {
+      // Reported once, not on every relist while it stays missing.
+      if ((error as { code?: number }).code === 404 && this.#lastVersion !== MISSING) {
+        this.#lastVersion = MISSING;
         this.#options.onUpdate({ rejected: `ConfigMap ${namespace}/${name} not found`, resourceVersion: '' });
       }
       this.#schedule(failures + 1);

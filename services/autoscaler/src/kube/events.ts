@@ -11,7 +11,8 @@ export type EventReason =
   | 'SurgeLimited'
   | 'MetricsUnavailable'
   | 'ConfigRejected'
-  | 'ScaleFailed';
+  | 'ScaleFailed'
+  | 'TargetUnreadable';
 
 export const WARNING_REASONS: ReadonlySet<EventReason> = new Set([
   'BudgetCapReached',
@@ -20,6 +21,7 @@ export const WARNING_REASONS: ReadonlySet<EventReason> = new Set([
   'MetricsUnavailable',
   'ConfigRejected',
   'ScaleFailed',
+  'TargetUnreadable',
 ]);
 
 /** The object an Event is about: a scaled workload, or the autoscaler's ConfigMap. */

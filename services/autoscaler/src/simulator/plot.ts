@@ -62,7 +62,12 @@ function panel(top: number, title: string, times: readonly number[], lines: read
   return parts.join('\n');
 }
 
-export function renderSimulationSvg(report: SimulationReport): string {
+/** What the plot draws; a live run (npm start) fills the same shape from what it observed. */
+export type PlotInput = Pick<SimulationReport, 'scenario' | 'description' | 'durationSeconds' | 'currency' | 'budgetPerHour' | 'series'> & {
+  readonly targets: readonly { readonly name: string }[];
+};
+
+export function renderSimulationSvg(report: PlotInput): string {
   const times = report.series.map((point) => point.t);
   const names = report.targets.map((target) => target.name);
   const duration = Math.max(1, report.durationSeconds);
@@ -100,11 +105,12 @@ export function renderSimulationSvg(report: SimulationReport): string {
   ];
   const hours = duration / 3600;
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
-  const tickEvery = hours > 12 ? 3 : hours > 3 ? 1 : hours > 1 ? 0.25 : 5 / 60;
+  const tickEvery = hours > 12 ? 3 : hours > 3 ? 1 : hours > 1 ? 0.25 : hours > 0.25 ? 5 / 60 : 30 / 3600;
   const axis: string[] = [];
   for (let hour = 0; hour <= hours + 1e-9; hour += tickEvery) {
     const px = (MARGIN.left + ((hour * 3600) / duration) * plotWidth).toFixed(1);
-    const label = hour >= 1 || tickEvery >= 1 ? `${+hour.toFixed(2)} h` : `${Math.round(hour * 60)} min`;
+    const label =
+      hour >= 1 || tickEvery >= 1 ? `${+hour.toFixed(2)} h` : tickEvery < 1 / 60 ? `${Math.round(hour * 3600)} s` : `${Math.round(hour * 60)} min`;
     axis.push(`<text x="${px}" y="${height - 12}" text-anchor="middle">${label}</text>`);
   }
   return [

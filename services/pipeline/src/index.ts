@@ -1,0 +1,12 @@
+export { autoscalerConfig, freePort, offeredQuery, startPipeline, TARGET_NAME } from './pipeline.ts';
+export type { Pipeline, PipelineOptions, StackEndpoints } from './pipeline.ts';
+export { budgetCap, phaseAt, profile, PROFILE_NAMES } from './profiles.ts';
+export type { ProfileName, StormPhase } from './profiles.ts';
+export { runStorm } from './run.ts';
+export type { RunOptions, RunResult } from './run.ts';
+export { observe, promScalar, sampleQueries } from './observe.ts';
+export type { Sample } from './observe.ts';
+export type { StormRecord, StormTally } from './storm.ts';
+export { renderPlot, renderSummary, renderView, summarize } from './view.ts';
+export type { Summary, ViewContext } from './view.ts';
+export { countRows } from './row-count.ts';
