@@ -1,12 +1,21 @@
 // One micro-batch, end to end: decode → distinct IDs → lookups → enriched rows → one chunked multi-row PUT → dead letters.
 // It resolves only when every record is durable (a row in HBase or a message in the DLQ); until then it retries with
 // backoff, and tells its owner the sink is failing so fetching can pause. Pure decisions live in enrich.ts.
+//
+// Errors that no retry can fix are not retried: HBase answering 4xx (a missing table or column family: configuration,
+// not data, so every later batch would fail the same way) and Kafka refusing a dead letter for good (too large, not
+// authorized). process() then throws a ConsumerError naming the table or topic; the reader stops its loop (onFatal)
+// without committing, and the pod exits, so the misconfiguration shows as a crash loop with that message instead of a
+// consumer that retries forever. Nothing is dead-lettered for it: the records are fine, the destination is not.
+import { HBaseError } from '@tormenta/hbase';
 import type { HBaseRow } from '@tormenta/hbase';
+import { isPermanentKafkaError } from '@tormenta/kafka';
 import type { ConsumedRecord, DeadLetterRecord } from '@tormenta/kafka';
 import { toDeadLetterMessage } from './dead-letter.ts';
 import { DimensionLookup } from './dimension-lookup.ts';
 import type { MultiGetter } from './dimension-lookup.ts';
 import { decodeBatch, distinctIds, enrichBatch } from './enrich.ts';
+import { ConsumerError } from './errors.ts';
 import type { UnknownIdPolicy } from './enrich.ts';
 import { LruTtlCache } from './lru-cache.ts';
 import type { ConsumerMetrics } from './metrics.ts';
@@ -26,6 +35,8 @@ export interface BatchProcessorOptions {
   hbase: RowWriter;
   deadLetters: DeadLetterSink;
   tables: { persona: string; empresa: string; enriched: string };
+  /** Named in the error when the DLQ refuses dead letters for good. */
+  dlqTopic?: string;
   unknownIdPolicy: UnknownIdPolicy;
   cache: { maxEntries: number; ttlMs: number };
   retry: BackoffSpec;
@@ -76,20 +87,31 @@ export class BatchProcessor {
     const result = await retryUntilDone(
       async () => {
         attempts += 1;
-        const [personas, empresas] = await Promise.all([this.#personas.names(ids.personas), this.#empresas.names(ids.empresas)]);
+        const [personas, empresas] = await Promise.all([
+          this.#personas.names(ids.personas).catch((error: unknown) => rejected(error, 'read', tables.persona)),
+          this.#empresas.names(ids.empresas).catch((error: unknown) => rejected(error, 'read', tables.empresa)),
+        ]);
         const enriched = enrichBatch(decoded, { personas, empresas }, this.#options.unknownIdPolicy, (this.#options.now ?? (() => new Date()))());
         if (!rowsStored) {
           const endWrite = metrics.hbaseWriteLatency.startTimer();
-          await hbase.putRows(tables.enriched, enriched.rows);
+          await hbase.putRows(tables.enriched, enriched.rows).catch((error: unknown) => rejected(error, 'write', tables.enriched));
           endWrite();
           rowsStored = true;
         }
-        await deadLetters.write(enriched.deadLetters.map(toDeadLetterMessage));
+        await deadLetters.write(enriched.deadLetters.map(toDeadLetterMessage)).catch((error: unknown) => {
+          if (!isPermanentKafkaError(error)) throw error;
+          throw new ConsumerError(
+            'TORMENTA_CONSUMER_DLQ_WRITE_FAILED',
+            `Kafka refused ${enriched.deadLetters.length} dead letter(s) for ${this.#options.dlqTopic ?? 'the DLQ topic'} for good: ${(error as Error).message}`,
+            { cause: error },
+          );
+        });
         return enriched;
       },
       {
         ...this.#options.retry,
         signal,
+        permanent: (error) => error instanceof ConsumerError,
         onRetry: (error, attempt, delayMs) => {
           if (!this.#sinkFailing) this.#options.onSinkFailing?.();
           this.#sinkFailing = true;
@@ -109,6 +131,18 @@ export class BatchProcessor {
     endTimer();
     return { records: consumed.length, rows: result.rows.length, deadLetters: result.deadLetters.length, attempts };
   }
+}
+
+/** A 4xx from HBase (e.g. table or column family not found) is final: rethrown as a ConsumerError naming the table. */
+function rejected(error: unknown, what: 'read' | 'write', table: string): never {
+  if (error instanceof HBaseError && !error.retryable) {
+    throw new ConsumerError(
+      'TORMENTA_CONSUMER_HBASE_REJECTED',
+      `HBase rejected the ${what} of table ${table} (HTTP ${error.status}); check that the table exists with its column family: ${error.message}`,
+      { cause: error },
+    );
+  }
+  throw error;
 }
 
 function toSourceRecord(record: ConsumedRecord): SourceRecord {

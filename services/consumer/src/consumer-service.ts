@@ -41,6 +41,7 @@ export class ConsumerService {
       hbase: this.#hbase,
       deadLetters: this.#deadLetters,
       tables: config.tables,
+      dlqTopic: config.dlqTopic,
       unknownIdPolicy: config.unknownIdPolicy,
       cache: config.cache,
       retry: config.retry,
@@ -64,10 +65,14 @@ export class ConsumerService {
         this.metrics.lastCommit.set(Date.now() / 1000);
         for (const { partition, lag } of partitions) this.metrics.lag.set({ partition: String(partition) }, lag);
       },
+      // Lag also moves when nothing can be committed (an HBase outage): from each fetch against the last commit.
+      onAccepted: ({ partition, lag }) => this.metrics.lag.set({ partition: String(partition) }, lag),
+      // Partitions may have moved to another member: their gauges would otherwise stay frozen at the last value.
+      onGroupJoin: () => this.metrics.lag.reset(),
       onCommitFailed: (error) => this.#log('commit_failed', { error: (error as Error).message }),
       onFatal: (error) => {
         this.#loopFailed = error;
-        this.#log('loop_failed', { error: (error as Error).message });
+        this.#log('loop_failed', { code: (error as { code?: unknown }).code, error: (error as Error).message });
         options.onFatal?.(error);
       },
     });

@@ -2,7 +2,8 @@
 export type ConsumerErrorCode =
   | 'TORMENTA_CONSUMER_CONFIG_INVALID'
   | 'TORMENTA_CONSUMER_BATCH_ABANDONED'
-  | 'TORMENTA_CONSUMER_DLQ_WRITE_FAILED';
+  | 'TORMENTA_CONSUMER_DLQ_WRITE_FAILED'
+  | 'TORMENTA_CONSUMER_HBASE_REJECTED';
 
 export class ConsumerError extends Error {
   override name = 'ConsumerError';

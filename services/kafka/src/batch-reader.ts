@@ -2,9 +2,9 @@
 // `intervalMs` (sooner once `maxRecords` are waiting), and offset+1 of a partition's last record is committed only after
 // the handler resolved, i.e. after the batch is stored. kafkajs keeps fetching while a batch is being stored (so latency
 // stays near one interval); a bounded buffer blocks its handler when the sink falls behind, and `pause()` stops fetching
-// outright while the sink is failing. Also the dead-letter writer, the consumer's only produce path.
+// outright while the sink is failing.
 import { Kafka, logLevel } from 'kafkajs';
-import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { kafkajsConnection } from './connection.ts';
 import type { KafkaConnection } from './connection.ts';
 
@@ -24,6 +24,12 @@ export interface CommittedPartition {
   lag: number;
 }
 
+export interface AcceptedPartition {
+  partition: number;
+  /** Records between the last committed offset (before this reader's first commit: where it started) and the high watermark. */
+  lag: number;
+}
+
 export interface MicroBatchReaderOptions extends KafkaConnection {
   groupId: string;
   topic: string;
@@ -33,6 +39,13 @@ export interface MicroBatchReaderOptions extends KafkaConnection {
   /** Must resolve only once every record is durable (stored or dead-lettered); abort means: give up, do not commit. */
   onBatch: (records: ConsumedRecord[], signal: AbortSignal) => Promise<void>;
   onCommitted?: (partitions: CommittedPartition[]) => void;
+  /**
+   * A fetch handed over records: the partition's lag against its last committed offset, so lag keeps growing while
+   * nothing can be committed (e.g. during a sink outage).
+   */
+  onAccepted?: (partition: AcceptedPartition) => void;
+  /** The group was (re)joined: partitions may have moved, so per-partition state kept from before is stale. */
+  onGroupJoin?: () => void;
   onCommitFailed?: (error: unknown) => void;
   /** The flush loop died (onBatch threw without being aborted): the process should stop; nothing was committed. */
   onFatal?: (error: unknown) => void;
@@ -61,9 +74,13 @@ export class MicroBatchReader {
   #space = deferred();
   #wakeFlusher = deferred();
   #highWatermarks = new Map<number, bigint>();
+  /** Per partition: the offset this reader last committed (the next record to read). */
+  #committed = new Map<number, bigint>();
   /** Bumped on every group join: a handler from an older generation must not add records behind the new positions. */
   #generation = 0;
   #running = false;
+  /** Connected (start() began, stop() not yet run): stop() must disconnect even after the flush loop died. */
+  #started = false;
   #joined = false;
   #flushAbort = new AbortController();
   #flusher: Promise<void> | undefined;
@@ -82,7 +99,10 @@ export class MicroBatchReader {
       this.#generation += 1;
       this.#joined = true;
       this.#buffer = [];
+      this.#highWatermarks.clear();
+      this.#committed.clear();
       this.#space.resolve();
+      this.#options.onGroupJoin?.();
     });
     this.#consumer.on(this.#consumer.events.CRASH, () => (this.#joined = false));
   }
@@ -94,6 +114,7 @@ export class MicroBatchReader {
 
   async start(): Promise<void> {
     this.#running = true;
+    this.#started = true;
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: this.#options.topic, fromBeginning: this.#options.fromBeginning });
     await this.#consumer.run({
@@ -119,7 +140,8 @@ export class MicroBatchReader {
 
   /** Abandons the batch in progress uncommitted (its records are read again by whoever owns them next) and leaves. */
   async stop(): Promise<void> {
-    if (!this.#running) return;
+    if (!this.#started) return;
+    this.#started = false;
     this.#running = false;
     this.#flushAbort.abort();
     this.#wakeFlusher.resolve();
@@ -130,7 +152,15 @@ export class MicroBatchReader {
 
   async #accept({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const generation = this.#generation;
-    this.#highWatermarks.set(batch.partition, BigInt(batch.highWatermark));
+    const highWatermark = BigInt(batch.highWatermark);
+    this.#highWatermarks.set(batch.partition, highWatermark);
+    const first = batch.messages[0];
+    if (first !== undefined && generation === this.#generation) {
+      // The first fetch after a join starts at the committed offset: that is the baseline until this reader commits.
+      if (!this.#committed.has(batch.partition)) this.#committed.set(batch.partition, BigInt(first.offset));
+      const from = this.#committed.get(batch.partition) ?? 0n;
+      this.#options.onAccepted?.({ partition: batch.partition, lag: Number(highWatermark > from ? highWatermark - from : 0n) });
+    }
     const limit = this.#options.maxRecords * BUFFERED_BATCHES;
     for (const message of batch.messages) {
       while (this.#buffer.length >= limit && this.#running) {
@@ -199,6 +229,9 @@ export class MicroBatchReader {
     const last = new Map<number, bigint>();
     for (const record of records) last.set(record.partition, BigInt(record.offset));
     const partitions = [...last].map(([partition, offset]) => ({ partition, next: offset + 1n }));
+    // Records of an older generation were read again from the committed offsets by whoever owns them now; committing
+    // them here could move an offset this member no longer owns (or move it backwards).
+    if (generation !== this.#generation) return;
     try {
       await this.#consumer.commitOffsets(
         partitions.map(({ partition, next }) => ({ topic: this.#options.topic, partition, offset: next.toString() })),
@@ -209,42 +242,12 @@ export class MicroBatchReader {
       return;
     }
     if (generation !== this.#generation) return;
+    for (const { partition, next } of partitions) this.#committed.set(partition, next);
     this.#options.onCommitted?.(
       partitions.map(({ partition, next }) => {
         const highWatermark = this.#highWatermarks.get(partition) ?? next;
         return { partition, offset: next.toString(), lag: Number(highWatermark > next ? highWatermark - next : 0n) };
       }),
     );
-  }
-}
-
-export interface DeadLetterRecord {
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
-}
-
-/** Writes dead letters, acknowledged by all in-sync replicas. The topic is created beforehand (ensureTopic). */
-export class DeadLetterWriter {
-  readonly #producer: Producer;
-  readonly #topic: string;
-
-  constructor(options: KafkaConnection & { topic: string }) {
-    const kafka = new Kafka({ ...kafkajsConnection(options), logLevel: logLevel.WARN });
-    this.#producer = kafka.producer({ allowAutoTopicCreation: false });
-    this.#topic = options.topic;
-  }
-
-  async connect(): Promise<void> {
-    await this.#producer.connect();
-  }
-
-  async write(records: readonly DeadLetterRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.#producer.send({ topic: this.#topic, acks: -1, messages: records.map((record) => ({ ...record })) });
-  }
-
-  async disconnect(): Promise<void> {
-    await this.#producer.disconnect();
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -32,5 +32,25 @@ describe('LeaderElector on a lease file', () => {
     expect(await standby.tick()).toBe(true);
     expect(standby.checkpoint).toBe('7');
     expect(await leader.saveCheckpoint('8')).toBe(false);
+  });
+});
+
+describe('LeaderElector when the store fails', () => {
+  it('reports the error through onError and stops leading', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lease-'));
+    const file = join(dir, 'lease.json');
+    writeFileSync(file, '{ not json');
+    const errors: unknown[] = [];
+    const elector = new LeaderElector({
+      store: new FileLeaseStore(file),
+      identity: 'a',
+      durationMs: 5_000,
+      renewMs: 1_000,
+      onError: (error) => errors.push(error),
+    });
+    expect(await elector.tick()).toBe(false);
+    expect(elector.isLeader).toBe(false);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(SyntaxError);
   });
 });

@@ -36,6 +36,8 @@ export interface LeaderElectorOptions {
   durationMs: number;
   renewMs: number;
   now?: () => number;
+  /** Told about a store failure that tick() absorbed (it then stops leading); the library itself does not log. */
+  onError?: (error: unknown) => void;
 }
 
 export class LeaderElector {
@@ -84,8 +86,9 @@ export class LeaderElector {
         this.#version = (await store.read()).version;
         return true;
       }
-    } catch {
+    } catch (error) {
       // An unreachable store must not leave two leaders: stop leading; the next tick tries again.
+      this.#options.onError?.(error);
     }
     this.#leaderUntilMs = 0;
     return false;

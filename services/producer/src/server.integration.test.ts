@@ -25,6 +25,14 @@ async function post(base: string, body: string, contentType = 'application/json'
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
 }
 
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('POST /v1/records on the real Kafka', () => {
   let topic: string;
   let app: ProducerApp;
@@ -112,7 +120,7 @@ describe('POST /v1/records on the real Kafka', () => {
     let open: () => void = () => {};
     gate = new Promise((resolve) => (open = resolve));
     const held = post(base, JSON.stringify(transactions(800)));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor(async () => (await app.metrics.inflight.get()).values[0]?.value === 800);
     const refused = await post(base, JSON.stringify(transactions(300)));
     expect(refused.status).toBe(429);
     expect(refused.body.code).toBe('TORMENTA_BACKPRESSURE');
@@ -144,11 +152,82 @@ describe('when Kafka cannot be reached', () => {
     try {
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(503);
-      const response = await post(base, JSON.stringify(transactions(3)), 'application/json', null);
+      const response = await post(base, JSON.stringify([...transactions(2), { ...transactions(1)[0], id: 'client-id' }]), 'application/json', null);
       expect(response.status).toBe(503);
       expect(response.body.code).toBe('TORMENTA_KAFKA_UNAVAILABLE');
+      // The ids to resend with, in request order; a client-supplied id is kept.
+      const ids = (response.body.details as { ids: string[] }).ids;
+      expect(ids).toHaveLength(3);
+      expect(ids[2]).toBe('client-id');
+      expect(new Set(ids).size).toBe(3);
+      expect(response.body.message).toMatch(/details\.ids/);
       expect(response.headers.get('retry-after')).toBe('1');
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await app.shutdown();
+    }
+  });
+});
+
+describe('per-client rate limit', () => {
+  let topic: string;
+  let app: ProducerApp;
+  let base: string;
+
+  beforeAll(async () => {
+    topic = await createTopic(uniqueName('ratelimit'));
+    app = await createProducerApp(
+      loadConfig({
+        PRODUCER_PORT: '0',
+        PRODUCER_HOST: '127.0.0.1',
+        PRODUCER_TOPIC: topic,
+        PRODUCER_LOG_LEVEL: 'silent',
+        PRODUCER_RATE_LIMIT_PER_SECOND: '0.01',
+        PRODUCER_RATE_LIMIT_BURST: '2',
+      }),
+    );
+    base = await app.start();
+  });
+
+  afterAll(async () => {
+    await app.shutdown();
+    await deleteTopic(topic);
+  });
+
+  it('cannot be bypassed by sending a different unverified Authorization header with each request', async () => {
+    const statuses: number[] = [];
+    for (const token of ['one', 'two', 'three', null]) statuses.push((await post(base, JSON.stringify(transactions(1)), 'application/json', token)).status);
+    expect(statuses).toEqual([200, 200, 429, 429]);
+  });
+});
+
+describe('a pull source whose runner dies', () => {
+  it('fails /healthz so that the pod is restarted', async () => {
+    const app = await createProducerApp(
+      loadConfig({
+        PRODUCER_PORT: '0',
+        PRODUCER_HOST: '127.0.0.1',
+        PRODUCER_KAFKA_BROKERS: '127.0.0.1:1',
+        PRODUCER_LOG_LEVEL: 'silent',
+        PRODUCER_LEASE_MODE: 'none',
+      }),
+      {
+        // A source bug: a batch without an items array throws outside every retry of the runner.
+        source: { kind: 'pull', name: 'broken-pull', intervalMs: 10, read: async () => ({ items: null as unknown as unknown[] }) },
+      },
+    );
+    const base = await app.start();
+    try {
+      let response = await fetch(`${base}/healthz`);
+      const deadline = Date.now() + 10_000;
+      while (response.status === 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        response = await fetch(`${base}/healthz`);
+      }
+      expect(response.status).toBe(500);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body.code).toBe('TORMENTA_PULL_SOURCE_STOPPED');
+      expect(body.message).toMatch(/broken-pull/);
     } finally {
       await app.shutdown();
     }

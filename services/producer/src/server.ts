@@ -1,6 +1,6 @@
 // The fastify ingest server: POST /v1/records (push source only), /healthz, /readyz and /metrics. Every error leaves in
 // the one body shape {statusCode, code, error, message, details?}; 429 and 503 carry Retry-After.
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { takeToken } from './backpressure.ts';
@@ -25,6 +25,8 @@ export interface ServerOptions {
   rateLimitBurst: number;
   logLevel: string;
   ready: () => { ready: boolean; reason?: ProducerErrorCode; message?: string };
+  /** Liveness (/healthz); a failing answer makes Kubernetes restart the pod. Absent: always live. */
+  live?: () => { live: boolean; reason?: ProducerErrorCode; message?: string };
   draining: () => boolean;
 }
 
@@ -92,7 +94,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     void sendError(reply, new ProducerError('TORMENTA_NOT_FOUND', `no route ${request.method} ${request.url}`));
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async (_request, reply) => {
+    const state = options.live?.() ?? { live: true };
+    if (state.live) return { status: 'ok' };
+    return sendError(reply, new ProducerError(state.reason ?? 'TORMENTA_INTERNAL', state.message ?? 'not live'));
+  });
   app.get('/readyz', async (_request, reply) => {
     const state = options.ready();
     if (state.ready) return { status: 'ready' };
@@ -117,7 +123,8 @@ function registerIngestRoute(app: FastifyInstance, options: ServerOptions): void
   const buckets = new Map<string, Bucket>();
   const admit = async (request: FastifyRequest): Promise<void> => {
     const authorization = request.headers.authorization;
-    if (options.authToken !== undefined && !sameToken(authorization, options.authToken)) {
+    const verified = options.authToken !== undefined && sameToken(authorization, options.authToken);
+    if (options.authToken !== undefined && !verified) {
       throw new ProducerError('TORMENTA_UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer <token>)');
     }
     if (options.draining()) {
@@ -126,7 +133,8 @@ function registerIngestRoute(app: FastifyInstance, options: ServerOptions): void
       });
     }
     if (options.rateLimitPerSecond > 0) {
-      const client = authorization ?? request.ip;
+      // Only a verified token identifies a client; any other header is the client's to vary, so the address is the key.
+      const client = verified ? `token:${authorization}` : `ip:${request.ip}`;
       const decision = takeToken(buckets.get(client), Date.now(), options.rateLimitPerSecond, options.rateLimitBurst);
       buckets.set(client, decision.bucket);
       if (!decision.admit) {
@@ -174,8 +182,34 @@ function registerIngestRoute(app: FastifyInstance, options: ServerOptions): void
           `${records.length} records in one request; the limit is ${options.maxRecordsPerRequest}`,
         );
       }
-      const result = await options.ingestor.ingest(records, options.sourceName, 'strict');
-      return { accepted: result.accepted, ids: result.ids };
+      // Ids are fixed before the write so that a 503 (nothing or only part stored) can tell the client which ids to
+      // resend with: a retry carrying them overwrites downstream instead of duplicating.
+      const withIds = records.map((record: unknown) =>
+        typeof record === 'object' && record !== null && !Array.isArray(record) && (record as { id?: unknown }).id === undefined
+          ? { ...record, id: randomUUID() }
+          : record,
+      );
+      try {
+        const result = await options.ingestor.ingest(withIds, options.sourceName, 'strict');
+        return { accepted: result.accepted, ids: result.ids };
+      } catch (error) {
+        throw withResendIds(error, withIds);
+      }
     },
   );
+}
+
+/**
+ * A 503 keeps its details and adds `ids`: the id of every record of the request, in request order, which the client
+ * puts into the records when it resends them (the message says so), so records that did reach Kafka are overwritten
+ * downstream instead of duplicated.
+ */
+function withResendIds(error: unknown, records: readonly unknown[]): unknown {
+  if (!(error instanceof ProducerError) || error.statusCode !== 503) return error;
+  const ids = records.map((record) => (record as { id?: unknown }).id);
+  const details = typeof error.details === 'object' && error.details !== null ? { ...error.details, ids } : { ids };
+  return new ProducerError(error.code, `${error.message}; resend the records with the ids in details.ids`, {
+    details,
+    retryAfterSeconds: error.retryAfterSeconds,
+  });
 }
