@@ -9,7 +9,7 @@ import type { GaugeExporter } from '../../../../test/stack/gauge-exporter.ts';
 import { privatePrometheus } from '../../../../test/stack/private-prometheus.ts';
 import type { PrivatePrometheus } from '../../../../test/stack/private-prometheus.ts';
 import { freePort } from '../../../../test/stack/processes.ts';
-import { adminConfig, createTestNamespace, eventually } from '../../../../test/cluster/helpers.ts';
+import { adminConfig, createTestNamespace, eventually, kubectl } from '../../../../test/cluster/helpers.ts';
 import type { TestNamespace } from '../../../../test/cluster/helpers.ts';
 import {
   autoscalerStatus,
@@ -185,8 +185,8 @@ describe('autoscaler on a real API server and a real Prometheus', () => {
       namespace: ns.name,
       body: [{ op: 'add', path: `/metadata/annotations`, value: { [PAUSE_ANNOTATION]: 'true' } }],
     });
-    const scale = await apps.readNamespacedDeploymentScale({ name: TARGET, namespace: ns.name });
-    await apps.replaceNamespacedDeploymentScale({ name: TARGET, namespace: ns.name, body: { ...scale, spec: { replicas: 3 } } });
+    const scaled = await kubectl(['scale', `deployment/${TARGET}`, '--replicas=3', '-n', ns.name]);
+    expect(scaled.code).toBe(0);
     setRate(9_000);
     await sleep(4 * POLL_SECONDS * 1000);
     expect(await replicasOf(ns.name, TARGET)).toBe(3);

@@ -39,8 +39,21 @@ export class ScaleTargets {
   }
 
   async write(target: TargetRef, observed: ObservedScale, replicas: number): Promise<void> {
+    try {
+      await this.#replace(target, observed.scale, replicas);
+    } catch (error) {
+      if ((error as { code?: number }).code !== 409) throw error;
+      // The workload's controller bumps the resourceVersion with every status update. Retry once on a fresh read, but
+      // only if nobody changed the replica count we decided from (a manual scale wins until the next pass).
+      const fresh = await this.read(target);
+      if (fresh.replicas !== observed.replicas) throw error;
+      await this.#replace(target, fresh.scale, replicas);
+    }
+  }
+
+  async #replace(target: TargetRef, scale: V1Scale, replicas: number): Promise<void> {
     // A fresh object, not the one read: cached objects are never mutated.
-    const body: V1Scale = { ...observed.scale, spec: { ...observed.scale.spec, replicas } };
+    const body: V1Scale = { ...scale, spec: { ...scale.spec, replicas } };
     const request = { name: target.name, namespace: target.namespace, body };
     if (target.kind === 'Deployment') await this.#apps.replaceNamespacedDeploymentScale(request);
     else await this.#apps.replaceNamespacedStatefulSetScale(request);
