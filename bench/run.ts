@@ -10,6 +10,7 @@ const SCRIPTS = [
   'services/producer/bench/producer.bench.ts',
   'services/consumer/bench/consumer.bench.ts',
   'services/autoscaler/bench/policy.bench.ts',
+  'services/autoscaler/bench/reaction.bench.ts',
   'bench/e2e-latency.bench.ts',
 ];
 

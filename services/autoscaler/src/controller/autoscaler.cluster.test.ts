@@ -23,6 +23,7 @@ import {
   writeAutoscalerConfig,
 } from '../../../../test/cluster/autoscaler-harness.ts';
 import type { RunningAutoscaler } from '../../../../test/cluster/autoscaler-harness.ts';
+import { explainLive } from '../explain/live.ts';
 import { PAUSE_ANNOTATION } from '../kube/scale-targets.ts';
 
 const TARGET = CHART_PRODUCER;
@@ -132,6 +133,10 @@ describe('autoscaler on a real API server and a real Prometheus', () => {
     expect(await metricValue(running[0]!, 'tormenta_autoscaler_budget_cap_replicas', TARGET)).toBe(20);
     expect(await metricValue(running[0]!, 'tormenta_autoscaler_demand_over_cap_replicas', TARGET)).toBe(60);
     expect(await metricValue(running[0]!, 'tormenta_autoscaler_spend_per_hour', TARGET)).toBe(200);
+    // `explain --live` shows the same decision, step by step, from the running controller.
+    const explanation = await explainLive(running[0]!.url, TARGET);
+    expect(explanation).toContain(`target ${TARGET}: 20 replicas now`);
+    expect(explanation).toMatch(/bound by budget, reason BudgetCapReached/);
   });
 
   it('applies a budget edited in the ConfigMap live', async () => {

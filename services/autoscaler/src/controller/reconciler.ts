@@ -8,6 +8,7 @@ import { applyFallback, INITIAL_FALLBACK_STATE, READING_FAILURES } from '../fall
 import type { FallbackState, MetricReading } from '../fallback/metric-fallback.ts';
 import { toTargetPolicySpec } from '../config/schema.ts';
 import type { AutoscalerConfig, AutoscalerTargetConfig } from '../config/schema.ts';
+import type { ExplainInputs } from '../explain/explain.ts';
 import type { EventReason, EventSink } from '../kube/events.ts';
 import type { ObservedScale, TargetRef } from '../kube/scale-targets.ts';
 import type { AutoscalerMetrics } from './metrics.ts';
@@ -39,6 +40,8 @@ export interface PassPermission {
 
 export interface TargetStatus {
   target: string;
+  /** What this decision was made from, for `explain --live`. */
+  inputs: ExplainInputs;
   at: string;
   observedRate: number | null;
   currentReplicas: number;
@@ -119,6 +122,15 @@ export class Reconciler {
         const error = 'error' in result ? result.error : entry.readError;
         return {
           target: entry.target.name,
+          inputs: {
+            observed: entry.observedTarget,
+            spec,
+            history: inputs[index]!.history,
+            budgetPerHour: config.budget.maxPerHour,
+            currency: config.budget.currency,
+            now,
+            origin: `live: ${entry.target.namespace}/${entry.target.name}, pass at ${new Date(now * 1000).toISOString()}`,
+          },
           at: new Date(now * 1000).toISOString(),
           observedRate,
           currentReplicas: decision.currentReplicas,

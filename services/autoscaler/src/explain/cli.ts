@@ -1,8 +1,16 @@
 // scripts/node24.sh node services/autoscaler/src/explain/cli.ts --rate 500000 --current 4 --target-per-replica 50000 --cost 10 --budget 200
+// scripts/node24.sh node services/autoscaler/src/explain/cli.ts --live http://127.0.0.1:9102 [--target tormenta-producer-push]
 import { AutoscalerError } from '../errors.ts';
 import { EXPLAIN_USAGE, explain, inputsFromCommandLine } from './explain.ts';
+import { explainLive } from './live.ts';
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
+  const live = argv.indexOf('--live');
+  if (live !== -1) {
+    const targetIndex = argv.indexOf('--target');
+    process.stdout.write(`${await explainLive(argv[live + 1] ?? '', targetIndex === -1 ? undefined : argv[targetIndex + 1])}\n`);
+    return 0;
+  }
   if (argv.includes('--help') || argv.length === 0) {
     process.stdout.write(`${EXPLAIN_USAGE}\n`);
     return argv.length === 0 ? 2 : 0;
@@ -13,10 +21,11 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  const code = error instanceof AutoscalerError ? error.code : 'ERROR';
-  process.stderr.write(`${code}: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
-}
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    const code = error instanceof AutoscalerError ? error.code : 'ERROR';
+    process.stderr.write(`${code}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -7,7 +7,7 @@ import { decidePass } from '../policy/decide.ts';
 import type { PassResult } from '../policy/decide.ts';
 import { DEFAULT_BEHAVIOR, DEFAULT_SURGE_GUARD, DEFAULT_TOLERANCE } from '../policy/defaults.ts';
 import { EMPTY_HISTORY } from '../policy/types.ts';
-import type { DecisionHistory, ObservedTarget, TargetPolicySpec } from '../policy/types.ts';
+import type { Decision, DecisionHistory, ObservedTarget, TargetPolicySpec } from '../policy/types.ts';
 
 export interface ExplainInputs {
   readonly observed: ObservedTarget;
@@ -24,7 +24,8 @@ export interface ExplainInputSource {
   load(): Promise<ExplainInputs>;
 }
 
-export const EXPLAIN_USAGE = `usage: explain --rate R --current N --target-per-replica T [--cost C] [--budget B] [--currency USD]
+export const EXPLAIN_USAGE = `usage: explain --live URL [--target NAME]   (the running controller's last decision)
+       explain --rate R --current N --target-per-replica T [--cost C] [--budget B] [--currency USD]
                [--min N] [--max N] [--tolerance 0.1] [--name producer] [--recent 8,9,10] [--json]
   --recent  unstabilized recommendations of the last passes, oldest first, one poll interval (15 s) apart`;
 
@@ -96,7 +97,11 @@ export function explain(inputs: ExplainInputs): { result: PassResult; text: stri
     inputs.budgetPerHour,
     inputs.now,
   );
-  const decision = result.decisions[0]!;
+  return { result, text: formatExplanation(inputs, result.decisions[0]!) };
+}
+
+/** The inputs and every step of one decision, as text; the decision may be recomputed or the controller's own. */
+export function formatExplanation(inputs: ExplainInputs, decision: Decision): string {
   const { spec, observed } = inputs;
   const metric =
     observed.metric.kind === 'rate' ? `${observed.metric.rate} per second (${observed.metric.source})` : 'unavailable';
@@ -117,5 +122,5 @@ export function explain(inputs: ExplainInputs): { result: PassResult; text: stri
     `  replicas ${decision.replicas} (demand ${decision.demand ?? 'n/a'}, cap ${limit(decision.cap)})`,
     `  bound by ${decision.boundBy}, reason ${decision.reason}${decision.surgeLimited ? ', surge flagged' : ''}${decision.minimumCut ? ', minimum cut by the budget' : ''}`,
   ];
-  return { result, text: lines.join('\n') };
+  return lines.join('\n');
 }
