@@ -23,10 +23,16 @@ export class SendQueue {
   readonly #options: SendQueueOptions;
   readonly #queue: PendingWrite[] = [];
   #sending: Promise<void> | undefined;
+  #pending = 0;
   #closed = false;
 
   constructor(options: SendQueueOptions) {
     this.#options = options;
+  }
+
+  /** Messages queued or in flight: what a pool of queues balances on. */
+  get pending(): number {
+    return this.#pending;
   }
 
   write(messages: OutgoingMessage[]): Promise<void> {
@@ -36,6 +42,7 @@ export class SendQueue {
       );
     }
     if (messages.length === 0) return Promise.resolve();
+    this.#pending += messages.length;
     return new Promise((resolve, reject) => {
       this.#queue.push({ messages, resolve, reject });
       this.#sending ??= this.#drain().finally(() => {
@@ -66,6 +73,14 @@ export class SendQueue {
   }
 
   async #sendGroup(group: PendingWrite[]): Promise<void> {
+    try {
+      await this.#sendOrReject(group);
+    } finally {
+      for (const pending of group) this.#pending -= pending.messages.length;
+    }
+  }
+
+  async #sendOrReject(group: PendingWrite[]): Promise<void> {
     try {
       await this.#options.send(group.flatMap((pending) => pending.messages));
     } catch (error) {

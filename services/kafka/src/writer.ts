@@ -1,12 +1,15 @@
-// The Kafka writer: every message acknowledged by all in-sync replicas (acks=all) through an idempotent producer, or the
+// The Kafka writer: every message acknowledged by all in-sync replicas (acks=all) through idempotent producers, or the
 // caller learns which messages were not. kafkajs has no linger batching and its idempotent sequence numbers break under
-// concurrent sends, so writes go through a SendQueue: one batch in flight, the next one accumulating.
+// concurrent sends on one producer, so each producer of a small pool has its own SendQueue (one batch in flight, the next
+// one accumulating) and writes go to the least busy one: several batches in flight, none racing another's sequence.
+import './kafkajs-patch.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import type { Producer } from 'kafkajs';
 import { kafkajsConnection } from './connection.ts';
 import type { KafkaConnection } from './connection.ts';
 import type { KafkaErrorCode } from './errors.ts';
+import { JavaCompatiblePartitioner } from './partitioner.ts';
 import { SendQueue } from './send-queue.ts';
 
 export interface OutgoingMessage {
@@ -22,6 +25,8 @@ export interface KafkaWriterOptions extends KafkaConnection {
   compression?: Compression;
   /** Upper bound of messages per produce call; queued writes are grouped up to this many. */
   maxBatchMessages?: number;
+  /** Idempotent producers (each with its own connections and one batch in flight); one write never spans two. */
+  producers?: number;
   /** Retries inside kafkajs before a send fails (idempotence keeps retried batches from duplicating). */
   retries?: number;
   requestTimeoutMs?: number;
@@ -43,17 +48,22 @@ export interface MessageWriter {
 export const WRITER_DEFAULTS = {
   compression: 'gzip' as Compression,
   maxBatchMessages: 10_000,
+  producers: 2,
   retries: 3,
   requestTimeoutMs: 10_000,
   connectionTimeoutMs: 1_000,
   sendTimeoutMs: 15_000,
 };
 
+interface Slot {
+  queue: SendQueue;
+  producer: Producer | undefined;
+}
+
 export class KafkajsWriter implements MessageWriter {
   readonly #kafka: Kafka;
   readonly #options: KafkaWriterOptions & typeof WRITER_DEFAULTS;
-  readonly #queue: SendQueue;
-  #producer: Producer | undefined;
+  readonly #slots: Slot[];
   #available = true;
 
   constructor(options: KafkaWriterOptions) {
@@ -64,17 +74,21 @@ export class KafkajsWriter implements MessageWriter {
       connectionTimeout: this.#options.connectionTimeoutMs,
       requestTimeout: this.#options.requestTimeoutMs,
     });
-    this.#queue = new SendQueue({
-      maxBatchMessages: this.#options.maxBatchMessages,
-      send: (messages) => this.#send(messages),
-      failed: async (error) => {
-        const code = classify(error);
-        if (code === 'TORMENTA_KAFKA_UNAVAILABLE') this.#available = false;
-        // A failed send may have been written without the answer reaching us; a fresh producer id keeps the next batch's
-        // sequence numbers from being mistaken by the broker for a duplicate of that one (and silently dropped).
-        await this.#discardProducer();
-        return code;
-      },
+    this.#slots = Array.from({ length: Math.max(1, this.#options.producers) }, () => {
+      const slot = { producer: undefined } as Slot;
+      slot.queue = new SendQueue({
+        maxBatchMessages: this.#options.maxBatchMessages,
+        send: (messages) => this.#send(slot, messages),
+        failed: async (error) => {
+          const code = classify(error);
+          if (code === 'TORMENTA_KAFKA_UNAVAILABLE') this.#available = false;
+          // A failed send may have been written without the answer reaching us; a fresh producer id keeps the next
+          // batch's sequence numbers from being mistaken by the broker for a duplicate of that one (and silently dropped).
+          await this.#discardProducer(slot);
+          return code;
+        },
+      });
+      return slot;
     });
   }
 
@@ -83,16 +97,18 @@ export class KafkajsWriter implements MessageWriter {
   }
 
   write(messages: OutgoingMessage[]): Promise<void> {
-    return this.#queue.write(messages);
+    let least = this.#slots[0] as Slot;
+    for (const slot of this.#slots) if (slot.queue.pending < least.queue.pending) least = slot;
+    return least.queue.write(messages);
   }
 
   async close(): Promise<void> {
-    await this.#queue.close();
-    await this.#discardProducer();
+    await Promise.all(this.#slots.map((slot) => slot.queue.close()));
+    await Promise.all(this.#slots.map((slot) => this.#discardProducer(slot)));
   }
 
-  async #send(messages: OutgoingMessage[]): Promise<void> {
-    const producer = await this.#connectedProducer();
+  async #send(slot: Slot, messages: OutgoingMessage[]): Promise<void> {
+    const producer = await this.#connectedProducer(slot);
     await withDeadline(
       producer.send({
         topic: this.#options.topic,
@@ -105,24 +121,29 @@ export class KafkajsWriter implements MessageWriter {
     this.#available = true;
   }
 
-  async #connectedProducer(): Promise<Producer> {
-    if (this.#producer) return this.#producer;
+  async #connectedProducer(slot: Slot): Promise<Producer> {
+    if (slot.producer) return slot.producer;
     const producer = this.#kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: JavaCompatiblePartitioner,
       retry: { retries: this.#options.retries, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
-    await withDeadline(producer.connect(), this.#options.sendTimeoutMs);
-    this.#producer = producer;
+    try {
+      await withDeadline(producer.connect(), this.#options.sendTimeoutMs);
+    } catch (error) {
+      await withDeadline(producer.disconnect(), 2_000).catch(() => undefined);
+      throw error;
+    }
+    slot.producer = producer;
     return producer;
   }
 
-  async #discardProducer(): Promise<void> {
-    const producer = this.#producer;
-    this.#producer = undefined;
-    if (producer) await Promise.race([producer.disconnect().catch(() => undefined), sleep(2_000)]);
+  async #discardProducer(slot: Slot): Promise<void> {
+    const producer = slot.producer;
+    slot.producer = undefined;
+    if (producer) await withDeadline(producer.disconnect(), 2_000).catch(() => undefined);
   }
 }
 

@@ -2,49 +2,39 @@
 //   - records/s and MB/s through POST /v1/records → Kafka ack (acks=all, batches of 500, enough concurrent clients to
 //     saturate), with kafkajs and with @platformatic/kafka, each producer in its own process;
 //   - the anchor: Kafka's own ProducerPerformance (kafka-tools) on the same broker and record size, same invocation;
-//   - producer RSS at a sustained 10 000 rec/s.
+//   - producer RSS at a sustained 10 000 rec/s, and idle;
+//   - kafkajs with 1, 2 and 4 idempotent producers in the pool (PRODUCER_KAFKA_PRODUCERS), and the CPU share of the
+//     producer and of the load generator in every run, since both share this machine's cores.
+// The producer runs with the heap flags of Dockerfile.producer (PRODUCER_NODE_FLAGS), so the RSS is the deployed one.
 // Transactions are fixed-shape (ID_PERSONA, ID_EMPRESA, MONTO, id ≤ 128 chars), so the largest valid record is ~190 B,
 // not 1 KB; the anchor uses the same record size so the ratio compares like with like.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTopic, deleteTopic, uniqueName } from '../../../test/stack/fixtures.ts';
-import { endpoints, repoRoot } from '../../../test/stack/layout.ts';
+import { endpoints } from '../../../test/stack/layout.ts';
 import { requireJava17, resolveJars } from '../../../test/stack/prerequisites.ts';
 import { freePort } from '../../../test/stack/processes.ts';
+import { BATCH, bodies, drive } from './load.ts';
+import type { DriveResult } from './load.ts';
+import { machine as describeMachine, recordEntries } from '../../../bench/report.ts';
+import type { BenchEntry } from '../../../bench/report.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
-const BATCH = 500;
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SUSTAINED_RATE = 10_000;
-
-/** Bodies of 500 max-size transactions; ids repeat across requests, which Kafka does not care about. */
-function bodies(count: number): { body: string; recordBytes: number } {
-  const list = Array.from({ length: count }, (_, b) =>
-    JSON.stringify(
-      Array.from({ length: BATCH }, (_, i) => ({
-        ID_PERSONA: 1_000 + i,
-        ID_EMPRESA: (i * 7) % 1_000,
-        MONTO: 12_345.67 + i,
-        id: `${b}-${i}-`.padEnd(128, 'x'),
-      })),
-    ),
-  );
-  const recordBytes = Math.round((list[0] as string).length / BATCH);
-  return { body: list.join('\u0000'), recordBytes };
-}
+const PRODUCER_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
 
 interface Producer {
   child: ChildProcess;
   base: string;
 }
 
-async function startProducer(writer: string, topic: string, compression: string): Promise<Producer> {
+async function startProducer(writer: string, topic: string, compression: string, producers = 2): Promise<Producer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'bench-server.ts')], {
+  const child = spawn(process.execPath, [...PRODUCER_NODE_FLAGS, join(import.meta.dirname, 'bench-server.ts')], {
     env: {
       ...process.env,
       BENCH_WRITER: writer,
@@ -54,6 +44,7 @@ async function startProducer(writer: string, topic: string, compression: string)
       PRODUCER_COMPRESSION: compression,
       PRODUCER_LOG_LEVEL: 'warn',
       PRODUCER_MAX_INFLIGHT_RECORDS: '100000',
+      PRODUCER_KAFKA_PRODUCERS: String(producers),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -71,43 +62,49 @@ async function stopProducer(producer: Producer): Promise<void> {
   await Promise.race([exited, sleep(10_000).then(() => producer.child.kill('SIGKILL'))]);
 }
 
-function rssMb(pid: number): number {
+interface Memory {
+  /** VmRSS, MB: everything resident, the node binary's text pages included. */
+  rss: number;
+  /** RssAnon, MB: the process's own memory (heap, buffers, compiled code), what a cgroup cannot reclaim. */
+  anon: number;
+}
+
+function memory(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+  return { rss: kb('VmRSS'), anon: kb('RssAnon') };
 }
 
-/** Clients post back to back (or paced to `rate` records/s) for `seconds`; returns acknowledged records/s. */
-async function drive(base: string, payloads: string[], seconds: number, clients: number, rate?: number): Promise<{ perSecond: number; failures: number }> {
-  const url = `${base}/v1/records`;
-  const end = Date.now() + seconds * 1_000;
-  const started = Date.now();
-  let acknowledged = 0;
-  let failures = 0;
-  let sent = 0;
-  const client = async (): Promise<void> => {
-    while (Date.now() < end) {
-      if (rate !== undefined) {
-        const due = started + (sent * BATCH * 1_000) / rate;
-        if (due > Date.now()) await sleep(due - Date.now());
-        if (Date.now() >= end) break;
-      }
-      const body = payloads[sent++ % payloads.length] as string;
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await response.arrayBuffer();
-      if (response.status === 200) acknowledged += BATCH;
-      else failures += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: clients }, client));
-  return { perSecond: acknowledged / ((Date.now() - started) / 1_000), failures };
+/** CPU time (user + system) in seconds: of a child from /proc, of this process from process.cpuUsage(). */
+function cpuSeconds(pid?: number): number {
+  if (pid === undefined) {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  }
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function httpPath(writer: string, compression: string, payloads: string[]): Promise<{ perSecond: number; failures: number }> {
+interface Measured extends DriveResult {
+  /** CPU share during the run, 1 = one core. */
+  producerCpu: number;
+  loadCpu: number;
+}
+
+async function measured(producer: Producer, payloads: Buffer[], seconds: number, clients: number, rate?: number): Promise<Measured> {
+  const pid = producer.child.pid as number;
+  const [producerBefore, loadBefore, started] = [cpuSeconds(pid), cpuSeconds(), Date.now()];
+  const result = await drive(producer.base, payloads, seconds, clients, rate);
+  const wall = (Date.now() - started) / 1_000;
+  return { ...result, producerCpu: (cpuSeconds(pid) - producerBefore) / wall, loadCpu: (cpuSeconds() - loadBefore) / wall };
+}
+
+async function httpPath(writer: string, compression: string, producers: number, payloads: Buffer[]): Promise<Measured> {
   const topic = await createTopic(uniqueName('bench_producer'), 3);
-  const producer = await startProducer(writer, topic, compression);
+  const producer = await startProducer(writer, topic, compression, producers);
   try {
     await drive(producer.base, payloads, 2, CLIENTS);
-    return await drive(producer.base, payloads, SECONDS, CLIENTS);
+    return await measured(producer, payloads, SECONDS, CLIENTS);
   } finally {
     await stopProducer(producer);
     await deleteTopic(topic).catch(() => undefined);
@@ -133,65 +130,54 @@ async function producerPerformance(recordSize: number, records: number): Promise
   return Number(match[1]);
 }
 
-async function sustainedRss(payloads: string[]): Promise<{ rss: number; perSecond: number }> {
+async function sustainedRss(payloads: Buffer[]): Promise<{ idle: Memory; peak: Memory; perSecond: number; producerCpu: number }> {
   const topic = await createTopic(uniqueName('bench_rss'), 3);
   const producer = await startProducer('kafkajs', topic, 'gzip');
   try {
-    let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(producer.child.pid as number))), 250);
-    const result = await drive(producer.base, payloads, SECONDS, 4, SUSTAINED_RATE);
+    const pid = producer.child.pid as number;
+    await sleep(2_000);
+    const idle = memory(pid);
+    const peak = { rss: 0, anon: 0 };
+    const sampler = setInterval(() => {
+      const now = memory(pid);
+      peak.rss = Math.max(peak.rss, now.rss);
+      peak.anon = Math.max(peak.anon, now.anon);
+    }, 250);
+    const result = await measured(producer, payloads, SECONDS, 4, SUSTAINED_RATE);
     clearInterval(sampler);
-    return { rss: peak, perSecond: result.perSecond };
+    return { idle, peak, perSecond: result.perSecond, producerCpu: result.producerCpu };
   } finally {
     await stopProducer(producer);
     await deleteTopic(topic).catch(() => undefined);
   }
 }
 
-interface Entry {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string;
-  anchorValue: number | null;
-  ratio: number | null;
-  goal: string;
-  met: boolean;
-  machine: string;
-  date: string;
-  command: string;
-}
-
-function record(entries: Entry[]): void {
-  const file = join(repoRoot, 'docs', 'benchmarks', 'producer.json');
-  mkdirSync(join(repoRoot, 'docs', 'benchmarks'), { recursive: true });
-  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Entry[]) : [];
-  const merged = existing.filter((old) => !entries.some((entry) => entry.name === old.name)).concat(entries);
-  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
-}
-
-const { body, recordBytes } = bodies(8);
-const payloads = body.split('\u0000');
-const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
+const { payloads, recordBytes } = bodies(8);
+const machine = describeMachine();
 const date = new Date().toISOString();
 const command = 'npm run bench:producer';
 const round = (value: number, digits = 0): number => Number(value.toFixed(digits));
 const mb = (perSecond: number): number => round((perSecond * recordBytes) / 1e6, 1);
+const percent = (share: number): string => `${Math.round(share * 100)}%`;
 
-console.log(`record size ${recordBytes} B, batches of ${BATCH}, ${CLIENTS} clients, ${SECONDS} s per run`);
+console.log(`record size ${recordBytes} B, batches of ${BATCH}, ${CLIENTS} clients, ${SECONDS} s per run, producer ${PRODUCER_NODE_FLAGS.join(' ')}`);
 const anchor = await producerPerformance(recordBytes, 2_000_000);
 console.log(`kafka ProducerPerformance      ${round(anchor)} rec/s  ${mb(anchor)} MB/s`);
-const runs: { name: string; writer: string; compression: string }[] = [
-  { name: 'producer.push_to_kafka', writer: 'kafkajs', compression: 'gzip' },
-  { name: 'producer.push_to_kafka_uncompressed', writer: 'kafkajs', compression: 'none' },
-  { name: 'producer.push_to_kafka_platformatic', writer: 'platformatic', compression: 'gzip' },
-  { name: 'producer.push_to_kafka_platformatic_uncompressed', writer: 'platformatic', compression: 'none' },
+const runs: { name: string; writer: string; compression: string; producers: number }[] = [
+  { name: 'producer.push_to_kafka', writer: 'kafkajs', compression: 'gzip', producers: 2 },
+  { name: 'producer.push_to_kafka_1_producer', writer: 'kafkajs', compression: 'gzip', producers: 1 },
+  { name: 'producer.push_to_kafka_4_producers', writer: 'kafkajs', compression: 'gzip', producers: 4 },
+  { name: 'producer.push_to_kafka_uncompressed', writer: 'kafkajs', compression: 'none', producers: 2 },
+  { name: 'producer.push_to_kafka_platformatic', writer: 'platformatic', compression: 'gzip', producers: 1 },
+  { name: 'producer.push_to_kafka_platformatic_uncompressed', writer: 'platformatic', compression: 'none', producers: 1 },
 ];
-const entries: Entry[] = [];
+const entries: BenchEntry[] = [];
 for (const run of runs) {
-  const result = await httpPath(run.writer, run.compression, payloads);
+  const result = await httpPath(run.writer, run.compression, run.producers, payloads);
   const ratio = round(result.perSecond / anchor, 2);
-  console.log(`${run.name.padEnd(48)} ${round(result.perSecond)} rec/s  ${mb(result.perSecond)} MB/s  ratio ${ratio}  non-2xx ${result.failures}`);
+  const cpu = `CPU producer ${percent(result.producerCpu)} load generator ${percent(result.loadCpu)} of one core`;
+  const pool = run.writer === 'kafkajs' ? `, ${run.producers} producer(s)` : '';
+  console.log(`${run.name.padEnd(48)} ${round(result.perSecond)} rec/s  ${mb(result.perSecond)} MB/s  ratio ${ratio}  non-2xx ${result.failures}  ${cpu}`);
   entries.push({
     name: run.name,
     value: round(result.perSecond),
@@ -203,22 +189,27 @@ for (const run of runs) {
     met: ratio >= 0.5 && result.perSecond >= 100_000,
     machine,
     date,
-    command: `${command}  # ${run.writer}, compression ${run.compression}, ${recordBytes} B records = ${mb(result.perSecond)} MB/s`,
+    command: `${command}  # ${run.writer}${pool}, compression ${run.compression}, ${recordBytes} B records = ${mb(result.perSecond)} MB/s; ${cpu}`,
   });
 }
 const rss = await sustainedRss(payloads);
-console.log(`producer RSS at ${round(rss.perSecond)} rec/s sustained: ${round(rss.rss, 1)} MB peak`);
-entries.push({
-  name: 'producer.rss_at_10k',
-  value: round(rss.rss, 1),
+console.log(
+  `producer at ${round(rss.perSecond)} rec/s sustained: RSS ${round(rss.peak.rss, 1)} MB peak (anonymous ${round(rss.peak.anon, 1)} MB), ` +
+    `idle ${round(rss.idle.rss, 1)} MB (anonymous ${round(rss.idle.anon, 1)} MB), CPU ${percent(rss.producerCpu)}`,
+);
+const rssEntry = (name: string, value: Memory, what: string): BenchEntry => ({
+  name,
+  value: round(value.rss, 1),
   unit: 'MB',
-  anchor: `offered rate (rec/s) acknowledged while measuring`,
+  anchor: 'offered rate (rec/s) acknowledged while measuring',
   anchorValue: round(rss.perSecond),
   ratio: null,
   goal: '<= 100 MB at 10000 rec/s',
-  met: rss.rss <= 100 && rss.perSecond >= SUSTAINED_RATE * 0.95,
+  met: value.rss <= 100 && rss.perSecond >= SUSTAINED_RATE * 0.95,
   machine,
   date,
-  command,
+  command: `${command}  # ${what}; node ${PRODUCER_NODE_FLAGS.join(' ')}; anonymous (RssAnon) ${round(value.anon, 1)} MB, the rest is the node binary's mapped text`,
 });
-record(entries);
+entries.push(rssEntry('producer.rss_at_10k', rss.peak, `peak VmRSS at 10000 rec/s, CPU ${percent(rss.producerCpu)} of one core`));
+entries.push({ ...rssEntry('producer.rss_idle', rss.idle, 'VmRSS idle after start-up'), anchor: null, anchorValue: null, goal: '<= 100 MB', met: rss.idle.rss <= 100 });
+console.log(`recorded in ${recordEntries('producer', entries)}`);

@@ -31,7 +31,7 @@ export interface ProducerDependencies {
 
 export async function createProducerApp(config: ProducerConfig, dependencies: ProducerDependencies = {}): Promise<ProducerApp> {
   const connection = { brokers: config.kafkaBrokers, clientId: config.kafkaClientId, sasl: config.kafkaSasl, ssl: config.kafkaSsl };
-  const state = { kafkaUp: false, topicReady: false, draining: false };
+  const state = { kafkaUp: false, topicReady: false, draining: false, pullStopped: undefined as string | undefined };
   const metrics = createMetrics();
   const kafkaWriter =
     dependencies.writer ??
@@ -40,6 +40,7 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
       topic: config.topic,
       compression: config.compression,
       maxBatchMessages: config.kafkaMaxBatch,
+      producers: config.kafkaProducers,
       sendTimeoutMs: config.kafkaSendTimeoutMs,
     });
   // The first unreachable-broker failure turns the pod unready and sheds load at once; the probe turns it back.
@@ -81,6 +82,11 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
     rateLimitBurst: config.rateLimitBurst,
     logLevel: config.logLevel,
     draining: () => state.draining,
+    // A pull runner that died leaves a pod that serves probes but reads nothing: fail liveness so it is restarted.
+    live: () =>
+      state.pullStopped === undefined
+        ? { live: true }
+        : { live: false, reason: 'TORMENTA_PULL_SOURCE_STOPPED', message: `pull source ${source.name} stopped: ${state.pullStopped}` },
     ready: () => {
       if (state.draining) return { ready: false, reason: 'TORMENTA_DRAINING', message: 'draining' };
       if (!state.topicReady || !state.kafkaUp) return { ready: false, reason: 'TORMENTA_KAFKA_UNAVAILABLE', message: 'Kafka is unreachable' };
@@ -131,7 +137,15 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
         const store =
           dependencies.leaseStore ??
           (lease.mode === 'kubernetes' ? new KubernetesLeaseStore(lease.name, lease.namespace) : lease.mode === 'file' ? new FileLeaseStore(lease.file) : undefined);
-        elector = store && new LeaderElector({ store, identity: lease.identity, durationMs: lease.durationMs, renewMs: lease.renewMs });
+        elector =
+          store &&
+          new LeaderElector({
+            store,
+            identity: lease.identity,
+            durationMs: lease.durationMs,
+            renewMs: lease.renewMs,
+            onError: (error) => server.log.warn({ err: error }, 'lease store failed; not leading until it answers again'),
+          });
         const runner = runPullSource({
           source,
           ingestor,
@@ -139,7 +153,10 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
           followPollMs: lease.renewMs,
           log: (message) => server.log.warn(message),
           signal: stop.signal,
-        }).catch((error: unknown) => server.log.error({ err: error }, 'pull source stopped'));
+        }).catch((error: unknown) => {
+          state.pullStopped = error instanceof Error ? error.message : String(error);
+          server.log.error({ err: error }, 'pull source stopped; /healthz now fails so the pod is restarted');
+        });
         running = Promise.all([running, runner]);
       }
       server.log.info({ source: source.name, address }, 'producer started');

@@ -29,6 +29,8 @@ export const commonConfigSchema = z.strictObject({
   kafkaSsl: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   kafkaSendTimeoutMs: z.coerce.number().int().min(100).default(15_000),
   kafkaMaxBatch: z.coerce.number().int().min(1).default(10_000),
+  /** Idempotent Kafka producers, each with one batch in flight (kafkajs cannot overlap sends on one). */
+  kafkaProducers: z.coerce.number().int().min(1).max(16).default(2),
   maxBodyBytes: z.coerce.number().int().min(1_024).default(16 * 1024 * 1024),
   maxRecordsPerRequest: z.coerce.number().int().min(1).default(10_000),
   maxInflightRecords: z.coerce.number().int().min(1).default(50_000),

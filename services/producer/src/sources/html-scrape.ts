@@ -1,7 +1,5 @@
 // html-scrape: fetch pages first..last of a listing (the seed's forum example) and extract one record per item with CSS
 // selectors (cheerio). Progress is the next page, kept as the checkpoint, so a new leader resumes instead of re-reading.
-import { createHash } from 'node:crypto';
-import * as cheerio from 'cheerio';
 import { z } from 'zod';
 import type { PullSource, SourceDefinition } from './source.ts';
 
@@ -29,28 +27,9 @@ export const htmlScrapeConfigSchema = z.strictObject({
 });
 export type HtmlScrapeConfig = z.infer<typeof htmlScrapeConfigSchema>;
 
-const NUMBER = /^-?\d+(\.\d+)?$/;
-
-/**
- * Items of one page. The id is derived from the page URL and the item's position, so re-reading a page after a crash
- * yields the same ids and downstream writes overwrite rather than duplicate.
- */
-export function extractItems(html: string, pageUrl: string, itemSelector: string, fields: Record<string, string>): unknown[] {
-  const $ = cheerio.load(html);
-  return $(itemSelector)
-    .toArray()
-    .map((element, position) => {
-      const item: Record<string, unknown> = {};
-      for (const [field, selector] of Object.entries(fields)) {
-        const text = $(element).find(selector).first().text().trim();
-        item[field] = NUMBER.test(text) ? Number(text) : text;
-      }
-      item.id = createHash('sha256').update(`${pageUrl}#${position}`).digest('hex').slice(0, 32);
-      return item;
-    });
-}
-
-export function createHtmlScrape(config: HtmlScrapeConfig): PullSource {
+export async function createHtmlScrape(config: HtmlScrapeConfig): Promise<PullSource> {
+  // cheerio costs ~10 MB of RSS; only the pod that scrapes loads it.
+  const { extractItems } = await import('./html-scrape-extract.ts');
   return {
     kind: 'pull',
     name: 'html-scrape',
@@ -70,5 +49,5 @@ export const htmlScrapeSource: SourceDefinition<HtmlScrapeConfig> = {
   name: 'html-scrape',
   envPrefix: 'PRODUCER_SCRAPE_',
   configSchema: htmlScrapeConfigSchema,
-  create: async (config) => createHtmlScrape(config),
+  create: (config) => createHtmlScrape(config),
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { sampleItems } from './file-sample.ts';
-import { extractItems } from './html-scrape.ts';
+import { extractItems } from './html-scrape-extract.ts';
 import { pickRecords } from './http-poll.ts';
 
 describe('pickRecords', () => {
