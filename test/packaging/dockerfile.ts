@@ -117,7 +117,8 @@ export function buildImage(options: {
         case 'ENV': {
           const match = /^([A-Za-z_][A-Za-z0-9_]*)[= ](.*)$/.exec(args);
           if (!match) throw new Error(`cannot parse ENV ${args}`);
-          built.env[match[1]!] = match[2]!;
+          // Docker removes one level of double quotes around an ENV value, as a shell would.
+          built.env[match[1]!] = match[2]!.replace(/^"(.*)"$/, '$1');
           break;
         }
         case 'COPY': {
