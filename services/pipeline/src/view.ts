@@ -83,7 +83,8 @@ export function renderPlot(samples: readonly Sample[], context: ViewContext, bud
   const fill = (value: number): number => (Number.isFinite(value) ? value : 0);
   return renderSimulationSvg({
     scenario: `npm start (${context.profile})`,
-    description: context.phases.map((phase) => `${phase.name} ${phase.rate}/s ${phase.seconds}s`).join(' → '),
+    // Rates only: the title line has room for the profile, not for every phase's name and length.
+    description: context.phases.map((phase) => `${phase.rate}/s`).join(' → '),
     durationSeconds: Math.max(1, samples.at(-1)?.t ?? 1),
     currency: 'USD',
     budgetPerHour,

@@ -116,7 +116,7 @@ export function renderSimulationSvg(report: PlotInput): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="${MARGIN.left}" y="18" font-size="14" font-weight="bold">${escapeXml(`tormenta autoscaler simulation — ${report.scenario}: ${report.description}`)}</text>`,
+    `<text x="${MARGIN.left}" y="18" font-size="14" font-weight="bold">${escapeXml(`tormenta — ${report.scenario}: ${report.description}`)}</text>`,
     panel(panelTop(0), 'offered load and capacity (rec/s)', times, load, duration),
     panel(panelTop(1), 'replicas and budget cap per target', times, replicas, duration),
     panel(panelTop(2), `spend per hour (${report.currency})`, times, spend, duration),
