@@ -74,11 +74,17 @@ function replace(path: string, exports: unknown): void {
 }
 
 const EncoderClass = require('kafkajs/src/protocol/encoder.js') as EncoderClass;
-const sizeOfBytes = (value: string | Buffer | null | undefined): number => {
-  if (value === null || value === undefined) return 1;
-  const length = Buffer.byteLength(value);
-  return EncoderClass.sizeOfVarInt(length) + length;
-};
+/** Bytes of a key or value: -1 for null (written as varint -1). */
+const byteLength = (value: string | Buffer | null | undefined): number =>
+  value === null || value === undefined ? -1 : typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
+const sizeOfBytes = (length: number): number => EncoderClass.sizeOfVarInt(length) + Math.max(length, 0);
+
+/** writeVarIntBytes with the length already known, so a string is measured once rather than twice. */
+function writeBytes(encoder: Encoder, value: string | Buffer | null | undefined, length: number): void {
+  encoder.writeVarInt(length);
+  if (typeof value === 'string') encoder.offset += encoder.buf.write(value, encoder.offset, length, 'utf8');
+  else if (value) encoder.offset += value.copy(encoder.buf, encoder.offset);
+}
 
 /** kafkajs's record encoder, as the tests compare against it. */
 export const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: RecordArgs) => Encoder;
@@ -89,11 +95,16 @@ export function encodeRecord(args: RecordArgs): Encoder {
   if ((headers && Object.keys(headers).length > 0) || !isSmall(timestampDelta) || !isSmall(offsetDelta) || !isBytes(key) || !isBytes(value)) {
     return kafkajsRecord(args);
   }
-  const body = 1 + EncoderClass.sizeOfVarInt(timestampDelta) + EncoderClass.sizeOfVarInt(offsetDelta) + sizeOfBytes(key) + sizeOfBytes(value) + 1;
+  const keyLength = byteLength(key);
+  const valueLength = byteLength(value);
+  const body = 1 + EncoderClass.sizeOfVarInt(timestampDelta) + EncoderClass.sizeOfVarInt(offsetDelta) + sizeOfBytes(keyLength) + sizeOfBytes(valueLength) + 1;
   const encoder = Object.create(EncoderClass.prototype) as Encoder;
   encoder.buf = Buffer.allocUnsafe(EncoderClass.sizeOfVarInt(body) + body);
   encoder.offset = 0;
-  encoder.writeVarInt(body).writeInt8(0).writeVarInt(timestampDelta).writeVarInt(offsetDelta).writeVarIntBytes(key).writeVarIntBytes(value).writeVarInt(0);
+  encoder.writeVarInt(body).writeInt8(0).writeVarInt(timestampDelta).writeVarInt(offsetDelta);
+  writeBytes(encoder, key, keyLength);
+  writeBytes(encoder, value, valueLength);
+  encoder.writeVarInt(0);
   // The batch reads only `buf` and `buffer`; the whole buffer is the record, so no slice of it is needed.
   return { buf: encoder.buf, buffer: encoder.buf, offset: encoder.offset } as Encoder;
 }

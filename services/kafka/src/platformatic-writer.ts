@@ -74,7 +74,7 @@ export class PlatformaticWriter implements MessageWriter {
         messages: messages.map((message) => ({
           topic,
           key: message.key === null ? undefined : Buffer.from(message.key),
-          value: message.value,
+          value: typeof message.value === 'string' ? Buffer.from(message.value) : message.value,
           headers: message.headers
             ? new Map(Object.entries(message.headers).map(([name, value]) => [Buffer.from(name), Buffer.from(value)]))
             : undefined,

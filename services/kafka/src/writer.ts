@@ -14,7 +14,8 @@ import { SendQueue } from './send-queue.ts';
 
 export interface OutgoingMessage {
   key: string | null;
-  value: Buffer;
+  /** A string is encoded as UTF-8 straight into the record, saving a Buffer and a copy per message. */
+  value: Buffer | string;
   headers?: Record<string, string>;
 }
 

@@ -1,12 +1,13 @@
 // The path every record takes, whatever its source: count it as offered, validate, admit against the in-flight budget,
 // convert and hand to the Kafka writer, and report success only once Kafka acknowledged it.
+import { randomUUID } from 'node:crypto';
 import { KafkaWriteError } from '@tormenta/kafka';
-import type { MessageWriter } from '@tormenta/kafka';
+import type { MessageWriter, OutgoingMessage } from '@tormenta/kafka';
 import { admitInflight, takeToken } from './backpressure.ts';
 import type { Bucket } from './backpressure.ts';
 import { ProducerError } from './errors.ts';
 import type { ProducerMetrics, RejectReason } from './metrics.ts';
-import { convert, validateRecords, withId } from './records.ts';
+import { toMessage, validateRecords } from './records.ts';
 import type { KeyField, Transaction } from './records.ts';
 
 export interface IngestorOptions {
@@ -101,8 +102,15 @@ export class Ingestor {
         { retryAfterSeconds: decision.retryAfterSeconds },
       );
     }
-    const complete = records.map((record) => withId(record));
-    const messages = complete.map((record) => convert(record, this.#options.keyField));
+    const { keyField } = this.#options;
+    const ids = new Array<string>(records.length);
+    const messages = new Array<OutgoingMessage>(records.length);
+    for (let index = 0; index < records.length; index += 1) {
+      const record = records[index] as Transaction;
+      const id = record.id ?? randomUUID();
+      ids[index] = id;
+      messages[index] = toMessage(record, id, keyField);
+    }
     this.#inflight += records.length;
     metrics.inflight.set(this.#inflight);
     const stopTimer = metrics.produceLatency.startTimer();
@@ -125,7 +133,9 @@ export class Ingestor {
     stopTimer();
     metrics.accepted.inc({ source }, records.length);
     metrics.produceRecords.inc(records.length);
-    metrics.produceBytes.inc(messages.reduce((sum, message) => sum + message.value.length, 0));
-    return complete.map((record) => record.id);
+    let bytes = 0;
+    for (const message of messages) bytes += Buffer.byteLength(message.value);
+    metrics.produceBytes.inc(bytes);
+    return ids;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { convert, recordErrors, validateRecords, withId } from './records.ts';
+import { convert, isTransaction, recordErrors, toMessage, validateRecords, withId } from './records.ts';
 
 describe('recordErrors', () => {
   it.each([
@@ -19,6 +19,7 @@ describe('recordErrors', () => {
   ])('%j → fields %j', (record, fields) => {
     expect(recordErrors(record, 7).map((error) => error.field)).toEqual(fields);
     for (const error of recordErrors(record, 7)) expect(error.index).toBe(7);
+    expect(isTransaction(record)).toBe(fields.length === 0);
   });
 });
 
@@ -28,6 +29,10 @@ describe('validateRecords', () => {
     expect(result.validIndexes).toEqual([0, 2]);
     expect(result.invalidCount).toBe(1);
     expect(result.errors.map((error) => `${error.index}:${error.field}`)).toEqual(['1:ID_PERSONA', '1:ID_EMPRESA', '1:MONTO']);
+  });
+
+  it('accepts a record whose id is present but undefined, as recordErrors does', () => {
+    expect(validateRecords([{ ID_PERSONA: 1, ID_EMPRESA: 2, MONTO: 3, id: undefined }]).invalidCount).toBe(0);
   });
 });
 
@@ -44,7 +49,21 @@ describe('convert', () => {
   it('keeps a client id and gives equal records equal bytes', () => {
     const a = convert(withId({ MONTO: 1, ID_EMPRESA: 2, ID_PERSONA: 3, id: 'k' } as never), 'ID_EMPRESA');
     const b = convert(withId({ ID_PERSONA: 3, ID_EMPRESA: 2, MONTO: 1, id: 'k' }), 'ID_EMPRESA');
-    expect(a.value.equals(b.value)).toBe(true);
+    expect(a.value).toEqual(b.value);
     expect(a.key).toBe('2');
+  });
+
+  it('writes the same JSON as withId and JSON.stringify', () => {
+    const records = [
+      { ID_PERSONA: 0, ID_EMPRESA: Number.MAX_SAFE_INTEGER, MONTO: -0 },
+      { ID_PERSONA: 1, ID_EMPRESA: 2, MONTO: 1e21, id: 'quote " backslash \\ newline \n ñ 日本 \u0001' },
+      { ID_PERSONA: 1, ID_EMPRESA: 2, MONTO: -1.5e-7, id: 'x'.repeat(128) },
+    ];
+    for (const record of records) {
+      const complete = withId(record, () => 'fresh');
+      for (const keyField of ['ID_PERSONA', 'ID_EMPRESA', 'id', 'none'] as const) {
+        expect(toMessage(record, complete.id, keyField)).toEqual({ ...convert(complete, keyField), value: JSON.stringify(complete) });
+      }
+    }
   });
 });

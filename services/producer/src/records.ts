@@ -60,18 +60,40 @@ export interface Validation {
   invalidCount: number;
 }
 
+/** True only if recordErrors(record) is empty (rarely false when it is), without building anything: nearly every record is valid. */
+export function isTransaction(record: unknown): record is Transaction {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return false;
+  const fields = record as Record<string, unknown>;
+  const person = fields.ID_PERSONA;
+  const company = fields.ID_EMPRESA;
+  const amount = fields.MONTO;
+  const id = fields.id;
+  if (!Number.isSafeInteger(person) || (person as number) < 0 || !Number.isSafeInteger(company) || (company as number) < 0) return false;
+  if (typeof amount !== 'number' || !Number.isFinite(amount)) return false;
+  let known = 3;
+  if (id !== undefined) {
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) return false;
+    known = 4;
+  }
+  // Own enumerable keys, as Object.keys counts them; the four known ones are all present, so more means an unknown one.
+  let count = 0;
+  for (const field in fields) if (Object.hasOwn(fields, field)) count += 1;
+  return count === known;
+}
+
 export function validateRecords(records: readonly unknown[]): Validation {
   const result: Validation = { valid: [], validIndexes: [], errors: [], invalidCount: 0 };
-  records.forEach((record, index) => {
-    const errors = recordErrors(record, index);
-    if (errors.length === 0) {
+  for (let index = 0; index < records.length; index += 1) {
+    const record = records[index];
+    const errors = isTransaction(record) ? undefined : recordErrors(record, index);
+    if (errors === undefined || errors.length === 0) {
       result.valid.push(record as Transaction);
       result.validIndexes.push(index);
     } else {
-      result.errors.push(...errors);
+      for (const error of errors) result.errors.push(error);
       result.invalidCount += 1;
     }
-  });
+  }
   return result;
 }
 
@@ -81,8 +103,17 @@ export function withId(record: Transaction, newId: () => string = randomUUID): R
 }
 
 export function convert(record: Required<Transaction>, keyField: KeyField): OutgoingMessage {
+  return toMessage(record, record.id, keyField);
+}
+
+/**
+ * convert(withId(record, () => id), keyField) without its Buffer: the value stays a string, which kafkajs encodes straight
+ * into the record's buffer. JSON.stringify rather than a template literal: its result is flat, a template's is a rope
+ * that each later byteLength and write has to flatten first (measured ~10 % slower end to end).
+ */
+export function toMessage(record: Transaction, id: string, keyField: KeyField): OutgoingMessage {
   return {
-    key: keyField === 'none' ? null : String(record[keyField]),
-    value: Buffer.from(JSON.stringify(record), 'utf8'),
+    key: keyField === 'none' ? null : keyField === 'id' ? id : String(record[keyField]),
+    value: JSON.stringify({ ID_PERSONA: record.ID_PERSONA, ID_EMPRESA: record.ID_EMPRESA, MONTO: record.MONTO, id }),
   };
 }

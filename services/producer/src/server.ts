@@ -169,7 +169,7 @@ function registerIngestRoute(app: FastifyInstance, options: ServerOptions): void
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const records = request.body;
       if (!Array.isArray(records)) {
         throw new ProducerError('TORMENTA_UNSUPPORTED_MEDIA_TYPE', `send ${[...JSON_TYPES, ...NDJSON_TYPES].join(' or ')}`);
@@ -191,7 +191,10 @@ function registerIngestRoute(app: FastifyInstance, options: ServerOptions): void
       );
       try {
         const result = await options.ingestor.ingest(withIds, options.sourceName, 'strict');
-        return { accepted: result.accepted, ids: result.ids };
+        // The schema's shape, serialized by V8's JSON.stringify: several times cheaper than the schema serializer on an
+        // array of 500 ids (a JSON string is sent as is).
+        reply.type('application/json; charset=utf-8');
+        return `{"accepted":${result.accepted},"ids":${JSON.stringify(result.ids)}}`;
       } catch (error) {
         throw withResendIds(error, withIds);
       }
