@@ -50,7 +50,8 @@ export async function stopChild(child: Child, graceMs = 15_000): Promise<void> {
 export async function waitFor(child: Child, what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.process.exitCode !== null) throw new Error(`${child.name} exited (code ${child.process.exitCode}) before ${what}; see ${child.logFile}`);
+    if (child.process.exitCode !== null)
+      throw new Error(`${child.name} exited (code ${child.process.exitCode}) before ${what}; see ${child.logFile}`);
     if (await probe().catch(() => false)) return;
     await sleep(250);
   }

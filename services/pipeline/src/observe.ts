@@ -24,7 +24,9 @@ export interface Sample {
 
 export async function promScalar(prometheusUrl: string, query: string): Promise<number> {
   try {
-    const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`, {
+      signal: AbortSignal.timeout(2_000),
+    });
     const body = (await response.json()) as { status: string; data?: { result: { value: [number, string] }[] } };
     const first = body.data?.result[0];
     return body.status === 'success' && first !== undefined ? Number(first.value[1]) : Number.NaN;
@@ -33,7 +35,9 @@ export async function promScalar(prometheusUrl: string, query: string): Promise<
   }
 }
 
-export function sampleQueries(namespace: string): Record<Exclude<keyof Sample, 't' | 'phase' | 'stormRate' | 'replicas' | 'readyReplicas'>, string> {
+export function sampleQueries(
+  namespace: string,
+): Record<Exclude<keyof Sample, 't' | 'phase' | 'stormRate' | 'replicas' | 'readyReplicas'>, string> {
   const ns = `namespace="${namespace}"`;
   return {
     offered: `sum(rate(tormenta_ingest_records_received_total{${ns}}[15s]))`,

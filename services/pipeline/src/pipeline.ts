@@ -6,8 +6,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { HBaseRestClient } from '@tormenta/hbase';
-import { parseAutoscalerConfig } from '../../autoscaler/src/config/schema.ts';
-import type { AutoscalerConfig } from '../../autoscaler/src/config/schema.ts';
+import { parseAutoscalerConfig } from '@tormenta/autoscaler';
+import type { AutoscalerConfig } from '@tormenta/autoscaler';
 import { loadDataset } from '../../../data/load.ts';
 import { startChild, stopChild, waitFor } from './children.ts';
 import type { Child } from './children.ts';
@@ -88,7 +88,10 @@ export function autoscalerConfig(options: PipelineOptions): AutoscalerConfig {
         maxReplicas: options.maxReplicas,
         metric: { query: offeredQuery(options.namespace), targetPerReplica: options.targetPerReplica },
         behavior: {
-          scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 4, periodSeconds: options.pollIntervalSeconds }] },
+          scaleUp: {
+            stabilizationWindowSeconds: 0,
+            policies: [{ type: 'Pods', value: 4, periodSeconds: options.pollIntervalSeconds }],
+          },
           scaleDown: {
             stabilizationWindowSeconds: options.scaleDownStabilizationSeconds,
             policies: [{ type: 'Percent', value: 100, periodSeconds: options.pollIntervalSeconds }],
@@ -114,13 +117,17 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
     topic: options.topic,
     tables: options.tables,
   });
-  log(`dataset: ${options.topic} ready; ${loaded.personas} PERSONA and ${loaded.empresas} EMPRESA rows in ${options.tables.persona}/${options.tables.empresa}`);
+  log(
+    `dataset: ${options.topic} ready; ${loaded.personas} PERSONA and ${loaded.empresas} EMPRESA rows in ${options.tables.persona}/${options.tables.empresa}`,
+  );
 
   const ports = { admin: await freePort(), consumer: await freePort(), autoscaler: await freePort() };
   const children: Child[] = [];
   const targetFiles: string[] = [];
   const register = (job: string, targets: string[]): void => {
-    targetFiles.push(options.registerScrapeTargets(`${options.namespace}-${job}`, targets, { namespace: options.namespace, component: job }));
+    targetFiles.push(
+      options.registerScrapeTargets(`${options.namespace}-${job}`, targets, { namespace: options.namespace, component: job }),
+    );
   };
   const src = import.meta.dirname;
   const stop = async (): Promise<void> => {
@@ -129,38 +136,52 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
     for (const file of targetFiles) rmSync(file, { force: true });
   };
   try {
-    const fleet = startChild('fleet', join(src, 'fleet', 'primary.ts'), {
-      FLEET_REPLICAS: String(options.minReplicas),
-      FLEET_MAX_REPLICAS: String(options.maxReplicas),
-      FLEET_ADMIN_PORT: String(ports.admin),
-      PRODUCER_SOURCE: 'http-push',
-      PRODUCER_HOST: '127.0.0.1',
-      PRODUCER_PORT: String(options.ingestPort),
-      PRODUCER_KAFKA_BROKERS: options.endpoints.kafkaBrokers.join(','),
-      PRODUCER_TOPIC: options.topic,
-      PRODUCER_TOPIC_PARTITIONS: String(options.partitions),
-      PRODUCER_MAX_RECORDS_PER_SECOND: String(options.capacityPerReplica),
-      PRODUCER_LEASE_MODE: 'none',
-      PRODUCER_LOG_LEVEL: 'warn',
-      PRODUCER_SHUTDOWN_GRACE_MS: '10000',
-    }, logDir);
+    const fleet = startChild(
+      'fleet',
+      join(src, 'fleet', 'primary.ts'),
+      {
+        FLEET_REPLICAS: String(options.minReplicas),
+        FLEET_MAX_REPLICAS: String(options.maxReplicas),
+        FLEET_ADMIN_PORT: String(ports.admin),
+        PRODUCER_SOURCE: 'http-push',
+        PRODUCER_HOST: '127.0.0.1',
+        PRODUCER_PORT: String(options.ingestPort),
+        PRODUCER_KAFKA_BROKERS: options.endpoints.kafkaBrokers.join(','),
+        PRODUCER_TOPIC: options.topic,
+        PRODUCER_TOPIC_PARTITIONS: String(options.partitions),
+        PRODUCER_MAX_RECORDS_PER_SECOND: String(options.capacityPerReplica),
+        PRODUCER_LEASE_MODE: 'none',
+        PRODUCER_LOG_LEVEL: 'warn',
+        PRODUCER_SHUTDOWN_GRACE_MS: '10000',
+      },
+      logDir,
+    );
     children.push(fleet);
     const admin = new FleetAdminClient(`http://127.0.0.1:${ports.admin}`);
-    await waitFor(fleet, 'serving its first producer', async () => (await admin.read()).readyReplicas >= Math.max(1, options.minReplicas));
+    await waitFor(
+      fleet,
+      'serving its first producer',
+      async () => (await admin.read()).readyReplicas >= Math.max(1, options.minReplicas),
+    );
 
-    const consumer = startChild('consumer', join(src, '..', '..', 'consumer', 'src', 'main.ts'), {
-      KAFKA_BROKERS: options.endpoints.kafkaBrokers.join(','),
-      KAFKA_CLIENT_ID: `tormenta-consumer-${options.namespace}`,
-      CONSUMER_GROUP_ID: options.groupId,
-      TOPIC: options.topic,
-      HBASE_REST_URL: options.endpoints.hbaseRest,
-      TABLE_PERSONA: options.tables.persona,
-      TABLE_EMPRESA: options.tables.empresa,
-      TABLE_ENRICHED: options.tables.enriched,
-      BATCH_INTERVAL_MS: String(options.batchIntervalMs),
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(ports.consumer),
-    }, logDir);
+    const consumer = startChild(
+      'consumer',
+      join(src, '..', '..', 'consumer', 'src', 'main.ts'),
+      {
+        KAFKA_BROKERS: options.endpoints.kafkaBrokers.join(','),
+        KAFKA_CLIENT_ID: `tormenta-consumer-${options.namespace}`,
+        CONSUMER_GROUP_ID: options.groupId,
+        TOPIC: options.topic,
+        HBASE_REST_URL: options.endpoints.hbaseRest,
+        TABLE_PERSONA: options.tables.persona,
+        TABLE_EMPRESA: options.tables.empresa,
+        TABLE_ENRICHED: options.tables.enriched,
+        BATCH_INTERVAL_MS: String(options.batchIntervalMs),
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: String(ports.consumer),
+      },
+      logDir,
+    );
     children.push(consumer);
     await waitFor(consumer, 'ready', async () => (await fetch(`http://127.0.0.1:${ports.consumer}/readyz`)).ok);
     register('consumer', [`127.0.0.1:${ports.consumer}`]);
@@ -198,7 +219,9 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
       return status;
     };
     await refreshFleet();
-    log(`pipeline: fleet admin http://127.0.0.1:${ports.admin}/replicas · consumer :${ports.consumer} · autoscaler :${ports.autoscaler} · logs ${logDir}`);
+    log(
+      `pipeline: fleet admin http://127.0.0.1:${ports.admin}/replicas · consumer :${ports.consumer} · autoscaler :${ports.autoscaler} · logs ${logDir}`,
+    );
     return { ingestUrl: `http://127.0.0.1:${options.ingestPort}`, fleet: admin, config, ports, refreshFleet, stop };
   } catch (error) {
     await stop();

@@ -31,7 +31,11 @@ export function profile(name: ProfileName, sizing: ProfileSizing): StormPhase[] 
   const { baseline, durationSeconds } = sizing;
   const split = (rates: [string, number][], weights: number[]): StormPhase[] => {
     const total = weights.reduce((sum, weight) => sum + weight, 0);
-    return rates.map(([phase, rate], index) => ({ name: phase, rate, seconds: Math.max(1, Math.round((durationSeconds * weights[index]!) / total)) }));
+    return rates.map(([phase, rate], index) => ({
+      name: phase,
+      rate,
+      seconds: Math.max(1, Math.round((durationSeconds * weights[index]!) / total)),
+    }));
   };
   switch (name) {
     case 'spike': {

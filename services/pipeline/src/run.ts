@@ -52,7 +52,9 @@ export async function runStorm(options: RunOptions): Promise<RunResult> {
   for (let second = 1; !options.signal.aborted; second += 1) {
     await sleep(Math.max(0, began + second * 1000 - performance.now()));
     const t = (performance.now() - began) / 1000;
-    const fleet = await options.pipeline.refreshFleet().catch(() => ({ replicas: Number.NaN, readyReplicas: Number.NaN, maxReplicas: 0, workers: [] }));
+    const fleet = await options.pipeline
+      .refreshFleet()
+      .catch(() => ({ replicas: Number.NaN, readyReplicas: Number.NaN, maxReplicas: 0, workers: [] }));
     const phase = stormDone ? 'draining' : (phaseAt(options.phases, t)?.name ?? 'draining');
     const stormRate = storm.tally.offered - lastOffered;
     lastOffered = storm.tally.offered;

@@ -1,5 +1,5 @@
 // The live terminal view (redrawn every second) and the end-of-run summary and plot.
-import { renderSimulationSvg } from '../../autoscaler/src/simulator/plot.ts';
+import { renderSimulationSvg } from '@tormenta/autoscaler';
 import type { Sample } from './observe.ts';
 import type { StormPhase } from './profiles.ts';
 import type { StormTally } from './storm.ts';
@@ -51,7 +51,13 @@ export interface Summary {
   rowsInTable: number | null;
 }
 
-export function summarize(samples: readonly Sample[], tally: StormTally, budgetCap: number, budgetPerHour: number, rowsInTable: number | null): Summary {
+export function summarize(
+  samples: readonly Sample[],
+  tally: StormTally,
+  budgetCap: number,
+  budgetPerHour: number,
+  rowsInTable: number | null,
+): Summary {
   const peakReplicas = Math.max(0, ...samples.map((sample) => sample.replicas).filter(Number.isFinite));
   return {
     seconds: samples.at(-1)?.t ?? 0,

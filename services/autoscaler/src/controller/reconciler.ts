@@ -86,7 +86,7 @@ export class Reconciler {
     const { metrics } = this.#ports;
     const endTimer = metrics.loopDuration.startTimer();
     const now = this.#ports.now();
-    const observed = await Promise.all(config.targets.map((target) => this.#observe(config, target)));
+    const observed = await Promise.all(config.targets.map((target) => this.#observe(config, target, now)));
     // A target whose scale could never be read has an unknown spend: with it in the pool at 0, the others could take its
     // share and exceed the budget, so nothing is scaled until every target has been read once.
     const spendKnown = observed.every((entry) => entry.observedTarget !== undefined);
@@ -146,7 +146,7 @@ export class Reconciler {
     return status;
   }
 
-  async #observe(config: AutoscalerConfig, target: AutoscalerTargetConfig) {
+  async #observe(config: AutoscalerConfig, target: AutoscalerTargetConfig, now: number) {
     const memory = this.#memoryOf(target.name);
     const [scaleOrError, reading] = await Promise.all([
       this.#ports.readScale(refOf(target)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
@@ -170,7 +170,7 @@ export class Reconciler {
     const scale = scaleOrError;
     memory.lastKnownReplicas = scale.replicas;
     if (memory.history.recommendations.length === 0 && memory.history.rates.length === 0) {
-      memory.history = initialHistory(scale.replicas, this.#ports.now());
+      memory.history = initialHistory(scale.replicas, now);
     }
     const observedTarget: ObservedTarget = {
       currentReplicas: scale.replicas,

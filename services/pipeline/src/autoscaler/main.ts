@@ -2,13 +2,8 @@
 // the producer fleets' admin endpoints, the config from a JSON file (the ConfigMap's schema), Events as log lines.
 import { readFileSync } from 'node:fs';
 import type { V1Scale } from '@kubernetes/client-node';
-import { parseAutoscalerConfig } from '../../../autoscaler/src/config/schema.ts';
-import { buildHttpServer } from '../../../autoscaler/src/controller/http-server.ts';
-import { createAutoscalerMetrics } from '../../../autoscaler/src/controller/metrics.ts';
-import { Reconciler } from '../../../autoscaler/src/controller/reconciler.ts';
-import type { EventSink } from '../../../autoscaler/src/kube/events.ts';
-import type { TargetRef } from '../../../autoscaler/src/kube/scale-targets.ts';
-import { readMetric } from '../../../autoscaler/src/prometheus/instant-query.ts';
+import { parseAutoscalerConfig, buildHttpServer, createAutoscalerMetrics, Reconciler, readMetric } from '@tormenta/autoscaler';
+import type { EventSink, TargetRef } from '@tormenta/autoscaler';
 import { FleetAdminClient } from '../fleet/admin-client.ts';
 import { loadLocalAutoscalerSettings } from './settings.ts';
 
@@ -34,7 +29,11 @@ const events: EventSink = {
 const metrics = createAutoscalerMetrics();
 const reconciler = new Reconciler({
   readMetric: (url, query) => readMetric(url, query, settings.LOCAL_AUTOSCALER_PROMETHEUS_TIMEOUT_MS),
-  readScale: async (target) => ({ replicas: (await fleetOf(target).read()).replicas, pausedByAnnotation: false, scale: {} as V1Scale }),
+  readScale: async (target) => ({
+    replicas: (await fleetOf(target).read()).replicas,
+    pausedByAnnotation: false,
+    scale: {} as V1Scale,
+  }),
   writeScale: async (target, _observed, replicas) => void (await fleetOf(target).write(replicas)),
   events,
   metrics,
@@ -71,11 +70,20 @@ async function pass(): Promise<void> {
 const http = buildHttpServer({
   registry: metrics.registry,
   ready: () => ({ ready: true }),
-  status: () => ({ leader: true, dryRun: false, configVersion: settings.LOCAL_AUTOSCALER_CONFIG_FILE, targets: reconciler.status }),
+  status: () => ({
+    leader: true,
+    dryRun: false,
+    configVersion: settings.LOCAL_AUTOSCALER_CONFIG_FILE,
+    targets: reconciler.status,
+  }),
 });
 await http.listen({ host: settings.LOCAL_AUTOSCALER_HTTP_HOST, port: settings.LOCAL_AUTOSCALER_HTTP_PORT });
 const timer = setInterval(() => void pass(), config.pollIntervalSeconds * 1000);
-log('started', { targets: config.targets.map((target) => target.name), budget: config.budget, pollIntervalSeconds: config.pollIntervalSeconds });
+log('started', {
+  targets: config.targets.map((target) => target.name),
+  budget: config.budget,
+  pollIntervalSeconds: config.pollIntervalSeconds,
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     clearInterval(timer);

@@ -17,8 +17,12 @@ const schema = z.strictObject({
 export type LocalAutoscalerSettings = z.infer<typeof schema>;
 
 export function loadLocalAutoscalerSettings(env: NodeJS.ProcessEnv = process.env): LocalAutoscalerSettings {
-  const known = Object.fromEntries(Object.entries(env).filter(([name, value]) => name.startsWith('LOCAL_AUTOSCALER_') && value !== ''));
+  const known = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => name.startsWith('LOCAL_AUTOSCALER_') && value !== ''),
+  );
   const parsed = schema.safeParse(known);
   if (parsed.success) return parsed.data;
-  throw new Error(`invalid local autoscaler settings: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`).join('; ')}`);
+  throw new Error(
+    `invalid local autoscaler settings: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`).join('; ')}`,
+  );
 }

@@ -64,7 +64,12 @@ function status(): FleetStatus {
       ready: metricsPort !== null,
       metricsUrl: metricsPort === null ? null : `${settings.FLEET_METRICS_HOST}:${metricsPort}`,
     }));
-  return { replicas: desired, readyReplicas: workers.filter((worker) => worker.ready).length, maxReplicas: settings.FLEET_MAX_REPLICAS, workers };
+  return {
+    replicas: desired,
+    readyReplicas: workers.filter((worker) => worker.ready).length,
+    maxReplicas: settings.FLEET_MAX_REPLICAS,
+    workers,
+  };
 }
 
 function reply(response: ServerResponse, code: number, body: unknown): void {
@@ -78,19 +83,35 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 const admin = createServer((request, response) => {
-  if (request.url !== '/replicas') return reply(response, 404, { statusCode: 404, code: 'TORMENTA_NOT_FOUND', error: 'Not Found', message: 'GET or PUT /replicas' });
+  if (request.url !== '/replicas')
+    return reply(response, 404, {
+      statusCode: 404,
+      code: 'TORMENTA_NOT_FOUND',
+      error: 'Not Found',
+      message: 'GET or PUT /replicas',
+    });
   if (request.method === 'GET') return reply(response, 200, status());
-  if (request.method !== 'PUT') return reply(response, 405, { statusCode: 405, code: 'TORMENTA_METHOD', error: 'Method Not Allowed', message: 'GET or PUT' });
-  readBody(request).then((text) => {
-    const replicas = (JSON.parse(text) as { replicas?: unknown }).replicas;
-    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0 || replicas > settings.FLEET_MAX_REPLICAS) {
-      return reply(response, 400, { statusCode: 400, code: 'TORMENTA_INVALID_REPLICAS', error: 'Bad Request', message: `replicas must be an integer 0..${settings.FLEET_MAX_REPLICAS}` });
-    }
-    if (replicas !== desired) log('scale', { from: desired, to: replicas });
-    desired = replicas;
-    reconcile();
-    reply(response, 200, status());
-  }).catch((error: unknown) => reply(response, 400, { statusCode: 400, code: 'TORMENTA_INVALID_REPLICAS', error: 'Bad Request', message: String(error) }));
+  if (request.method !== 'PUT')
+    return reply(response, 405, { statusCode: 405, code: 'TORMENTA_METHOD', error: 'Method Not Allowed', message: 'GET or PUT' });
+  readBody(request)
+    .then((text) => {
+      const replicas = (JSON.parse(text) as { replicas?: unknown }).replicas;
+      if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0 || replicas > settings.FLEET_MAX_REPLICAS) {
+        return reply(response, 400, {
+          statusCode: 400,
+          code: 'TORMENTA_INVALID_REPLICAS',
+          error: 'Bad Request',
+          message: `replicas must be an integer 0..${settings.FLEET_MAX_REPLICAS}`,
+        });
+      }
+      if (replicas !== desired) log('scale', { from: desired, to: replicas });
+      desired = replicas;
+      reconcile();
+      reply(response, 200, status());
+    })
+    .catch((error: unknown) =>
+      reply(response, 400, { statusCode: 400, code: 'TORMENTA_INVALID_REPLICAS', error: 'Bad Request', message: String(error) }),
+    );
 });
 
 function stop(signal: string): void {

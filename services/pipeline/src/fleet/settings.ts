@@ -18,5 +18,7 @@ export function loadFleetSettings(env: NodeJS.ProcessEnv = process.env): FleetSe
   const known = Object.fromEntries(Object.entries(env).filter(([name, value]) => name.startsWith('FLEET_') && value !== ''));
   const parsed = schema.safeParse(known);
   if (parsed.success) return parsed.data;
-  throw new Error(`invalid fleet settings: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`).join('; ')}`);
+  throw new Error(
+    `invalid fleet settings: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`).join('; ')}`,
+  );
 }
