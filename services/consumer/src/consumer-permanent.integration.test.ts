@@ -19,6 +19,12 @@ async function lagTotal(service: ConsumerService): Promise<number> {
   return (await service.metrics.lag.get()).values.reduce((sum, { value }) => sum + value, 0);
 }
 
+/** Stored rows become visible a moment before their offsets are committed; the gauges follow the commit. */
+async function allCommitted(service: ConsumerService): Promise<void> {
+  const committed = async () => ((await service.metrics.lastCommit.get()).values[0]?.value ?? 0) > 0 && (await lagTotal(service)) === 0;
+  await eventually(committed, (done) => done, 10_000);
+}
+
 describe('consumer: permanent failures fail the loop instead of retrying forever', () => {
   it('a missing enriched table → fails fast with an error naming the table, nothing committed', async () => {
     const dims = await seedDimensions(10, 3);
@@ -32,6 +38,7 @@ describe('consumer: permanent failures fail the loop instead of retrying forever
     await service.start();
     await produce(topic, transactions(5, dims));
     await eventually(() => enrichedRows(enriched), (rows) => rows.size === 5, 30_000);
+    await allCommitted(service);
     const committedAt = (await service.metrics.lastCommit.get()).values[0]?.value;
 
     await testHBase().dropTable(enriched);
@@ -84,7 +91,7 @@ describe('consumer lag while nothing can be stored', () => {
     await service.start();
     await produce(topic, transactions(20, dims));
     await eventually(() => enrichedRows(enriched), (rows) => rows.size === 20, 30_000);
-    expect(await lagTotal(service)).toBe(0);
+    await allCommitted(service);
 
     await rest.kill();
     await produce(topic, transactions(30, dims));
