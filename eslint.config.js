@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tormenta/', 'coverage/', 'test/cluster/kube-tools/', 'charts/', 'k8s/'] },
+  { ignores: ['node_modules/', '.tormenta/', 'coverage/', 'test/cluster/kube-tools/', 'services/*/dist/', 'charts/', 'k8s/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -48,6 +48,28 @@ export function parseDockerfile(text: string): Stage[] {
   return stages;
 }
 
+/** One `ENV NAME=value` (or `ENV NAME value`); Docker removes one level of double quotes around the value, as a shell would. */
+export function parseEnv(args: string): [string, string] {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)[= ](.*)$/.exec(args);
+  if (!match) throw new Error(`cannot parse ENV ${args}`);
+  return [match[1]!, match[2]!.replace(/^"(.*)"$/, '$1')];
+}
+
+/** The environment the image's last stage sets: what its process starts with. */
+export function imageEnv(text: string): Record<string, string> {
+  const last = parseDockerfile(text).at(-1);
+  return Object.fromEntries((last?.instructions ?? []).filter((i) => i.keyword === 'ENV').map((i) => parseEnv(i.args)));
+}
+
+/** What the image runs: the last stage's ENTRYPOINT followed by its CMD. */
+export function imageCommand(text: string): string[] {
+  const instructions = parseDockerfile(text).at(-1)?.instructions ?? [];
+  const last = (keyword: string) => instructions.filter((i) => i.keyword === keyword).at(-1);
+  const entrypoint = last('ENTRYPOINT');
+  const cmd = last('CMD');
+  return [...(entrypoint ? commandOf(entrypoint.args) : []), ...(cmd ? commandOf(cmd.args) : [])];
+}
+
 export function readDockerignore(contextDir: string): string[] {
   const file = join(contextDir, '.dockerignore');
   if (!existsSync(file)) return [];
@@ -115,10 +137,8 @@ export function buildImage(options: {
           mkdirSync(join(root, built.workdir), { recursive: true });
           break;
         case 'ENV': {
-          const match = /^([A-Za-z_][A-Za-z0-9_]*)[= ](.*)$/.exec(args);
-          if (!match) throw new Error(`cannot parse ENV ${args}`);
-          // Docker removes one level of double quotes around an ENV value, as a shell would.
-          built.env[match[1]!] = match[2]!.replace(/^"(.*)"$/, '$1');
+          const [name, value] = parseEnv(args);
+          built.env[name] = value;
           break;
         }
         case 'COPY': {

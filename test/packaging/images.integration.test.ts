@@ -85,6 +85,13 @@ describe.each(['producer', 'consumer', 'autoscaler'])('Dockerfile.%s', (service)
     expect(text()).not.toMatch(/^COPY\s+test\//m);
   });
 
+  it('runs its bundle (scripts/build.ts): no TypeScript of ours in the image, so Node never loads its type stripper', () => {
+    const { root, command } = images.get(service)!.image;
+    expect(command.at(-1)).toBe(`services/${service}/dist/main.mjs`);
+    const sources = execFileSync('find', [root, '-path', '*/node_modules', '-prune', '-o', '-name', '*.ts', '-print'], { encoding: 'utf8' });
+    expect(sources.trim()).toBe('');
+  });
+
   it('ships none of our test files', () => {
     const root = images.get(service)!.image.root;
     const files = execFileSync('find', [root, '-path', '*/node_modules', '-prune', '-o', '-name', '*.test.ts', '-print'], {

@@ -3,10 +3,12 @@
 // the handler resolved, i.e. after the batch is stored. kafkajs keeps fetching while a batch is being stored (so latency
 // stays near one interval); a bounded buffer blocks its handler when the sink falls behind, and `pause()` stops fetching
 // outright while the sink is failing.
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkajs } from './kafkajs-patch.ts';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { kafkajsConnection } from './connection.ts';
 import type { KafkaConnection } from './connection.ts';
+
+const { Kafka, logLevel } = kafkajs;
 
 export interface ConsumedRecord {
   topic: string;

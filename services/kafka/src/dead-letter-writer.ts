@@ -1,8 +1,10 @@
 // The dead-letter writer, the consumer's only produce path, and the test of whether a failed send can ever succeed.
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkajs } from './kafkajs-patch.ts';
 import type { Producer } from 'kafkajs';
 import { kafkajsConnection } from './connection.ts';
 import type { KafkaConnection } from './connection.ts';
+
+const { Kafka, logLevel } = kafkajs;
 
 export interface DeadLetterRecord {
   key: Buffer | null;

@@ -7,11 +7,11 @@
 // - gzip ran at zlib's default level 6; level 1 takes a fraction of the CPU for a few percent more bytes on JSON records
 //   (decompression is the same).
 // Modules are swapped in the require cache, so this must run before kafkajs is first loaded (sendMessages.js and
-// recordBatch keep what they required at load time): every module of this package that uses kafkajs imports it first.
+// recordBatch keep what they required at load time). So the package's modules take kafkajs from `kafkajs` below, never
+// from an import of 'kafkajs': imports are hoisted (by ES modules, and by a bundler across files), a require is not.
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { constants, gzip, unzip } from 'node:zlib';
-import type { CompressionCodecs as Codecs, CompressionTypes as Types } from 'kafkajs';
 
 const require = createRequire(import.meta.url);
 const { Module } = require('node:module') as typeof import('node:module');
@@ -136,7 +136,8 @@ EncoderClass.prototype.writeVarLong = function writeSmallVarLong(this: Encoder, 
 };
 EncoderClass.sizeOfVarLong = (value: unknown): number => (isSmall(value) ? EncoderClass.sizeOfVarInt(value) : sizeOfVarLong.call(EncoderClass, value));
 
-const kafkajs = require('kafkajs') as { CompressionCodecs: typeof Codecs; CompressionTypes: typeof Types };
+/** kafkajs, loaded only now that the changes above are in place. */
+export const kafkajs = require('kafkajs') as typeof import('kafkajs');
 const gzipAsync = promisify(gzip);
 const unzipAsync = promisify(unzip);
 const fastGzip = {

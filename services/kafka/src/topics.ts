@@ -1,7 +1,9 @@
 // Topic administration the services need at start-up: the broker's auto-create is off, so a service creates its topic.
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkajs } from './kafkajs-patch.ts';
 import { kafkajsConnection } from './connection.ts';
 import type { KafkaConnection } from './connection.ts';
+
+const { Kafka, logLevel } = kafkajs;
 
 export interface TopicSpec {
   topic: string;

@@ -2,15 +2,16 @@
 // caller learns which messages were not. kafkajs has no linger batching and its idempotent sequence numbers break under
 // concurrent sends on one producer, so each producer of a small pool has its own SendQueue (one batch in flight, the next
 // one accumulating) and writes go to the least busy one: several batches in flight, none racing another's sequence.
-import './kafkajs-patch.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
-import type { Producer } from 'kafkajs';
+import { kafkajs } from './kafkajs-patch.ts';
+import type { Kafka as KafkaClient, Producer } from 'kafkajs';
 import { kafkajsConnection } from './connection.ts';
 import type { KafkaConnection } from './connection.ts';
 import type { KafkaErrorCode } from './errors.ts';
 import { JavaCompatiblePartitioner } from './partitioner.ts';
 import { SendQueue } from './send-queue.ts';
+
+const { CompressionTypes, Kafka, logLevel } = kafkajs;
 
 export interface OutgoingMessage {
   key: string | null;
@@ -62,7 +63,7 @@ interface Slot {
 }
 
 export class KafkajsWriter implements MessageWriter {
-  readonly #kafka: Kafka;
+  readonly #kafka: KafkaClient;
   readonly #options: KafkaWriterOptions & typeof WRITER_DEFAULTS;
   readonly #slots: Slot[];
   #available = true;

@@ -5,7 +5,8 @@
 //   - producer RSS at a sustained 10 000 rec/s, and idle;
 //   - kafkajs with 1, 2 and 4 idempotent producers in the pool (PRODUCER_KAFKA_PRODUCERS), and the CPU share of the
 //     producer and of the load generator in every run, since both share this machine's cores.
-// The producer runs with the heap flags of Dockerfile.producer (PRODUCER_NODE_FLAGS), so the RSS is the deployed one.
+// The producer runs as the image runs it: bundled by scripts/build.ts (no TypeScript loaded at run time) and with the
+// environment Dockerfile.producer sets (NODE_OPTIONS' heap flags, MALLOC_ARENA_MAX), so the RSS is the deployed one.
 // Transactions are fixed-shape (ID_PERSONA, ID_EMPRESA, MONTO, id ≤ 128 chars), so the largest valid record is ~190 B,
 // not 1 KB; the anchor uses the same record size so the ratio compares like with like.
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,12 +21,26 @@ import { freePort } from '../../../test/stack/processes.ts';
 import { BATCH, bodies, drive } from './load.ts';
 import type { DriveResult } from './load.ts';
 import { machine as describeMachine, recordEntries } from '../../../bench/report.ts';
+import { bundle } from '../../../scripts/build.ts';
+import { imageCommand, imageEnv } from '../../../test/packaging/dockerfile.ts';
 import type { BenchEntry } from '../../../bench/report.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SUSTAINED_RATE = 10_000;
-const PRODUCER_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
+const repo = join(import.meta.dirname, '..', '..', '..');
+const DOCKERFILE = readFileSync(join(repo, 'Dockerfile.producer'), 'utf8');
+const IMAGE_ENV = imageEnv(DOCKERFILE);
+/** The image's command is `node <flags> <script>`: the flags are the deployed ones. */
+const NODE_FLAGS = imageCommand(DOCKERFILE).slice(1, -1);
+const IMAGE_SETTINGS = [
+  ...Object.entries(IMAGE_ENV).filter(([name]) => name !== 'NODE_ENV').map(([name, value]) => `${name}=${value}`),
+  'node',
+  ...NODE_FLAGS,
+].join(' ');
+// Inside the repository, so that the bundle's packages resolve from its node_modules as in the image.
+const SERVER_DIR = join(repo, '.tormenta', 'bench', 'producer-server');
+await bundle({ 'bench-server': join(import.meta.dirname, 'bench-server.ts') }, SERVER_DIR);
 
 interface Producer {
   child: ChildProcess;
@@ -34,9 +49,10 @@ interface Producer {
 
 async function startProducer(writer: string, topic: string, compression: string, producers = 2): Promise<Producer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...PRODUCER_NODE_FLAGS, join(import.meta.dirname, 'bench-server.ts')], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, join(SERVER_DIR, 'bench-server.mjs')], {
     env: {
       ...process.env,
+      ...IMAGE_ENV,
       BENCH_WRITER: writer,
       PRODUCER_PORT: String(port),
       PRODUCER_HOST: '127.0.0.1',
@@ -160,7 +176,7 @@ const round = (value: number, digits = 0): number => Number(value.toFixed(digits
 const mb = (perSecond: number): number => round((perSecond * recordBytes) / 1e6, 1);
 const percent = (share: number): string => `${Math.round(share * 100)}%`;
 
-console.log(`record size ${recordBytes} B, batches of ${BATCH}, ${CLIENTS} clients, ${SECONDS} s per run, producer ${PRODUCER_NODE_FLAGS.join(' ')}`);
+console.log(`record size ${recordBytes} B, batches of ${BATCH}, ${CLIENTS} clients, ${SECONDS} s per run, producer bundled, ${IMAGE_SETTINGS}`);
 // On a shared 2-core machine the anchor alone swings by half between runs, so it is measured three times, interleaved
 // with the main figure, and both are taken as medians.
 const REPEATS = 3;
@@ -220,7 +236,7 @@ const rssEntry = (name: string, value: Memory, what: string): BenchEntry => ({
   met: value.rss <= 100 && rss.perSecond >= SUSTAINED_RATE * 0.95,
   machine,
   date,
-  command: `${command}  # ${what}; node ${PRODUCER_NODE_FLAGS.join(' ')}; anonymous (RssAnon) ${round(value.anon, 1)} MB, the rest is the node binary's mapped text`,
+  command: `${command}  # ${what}; bundled, ${IMAGE_SETTINGS}; anonymous (RssAnon) ${round(value.anon, 1)} MB, the rest is the node binary's mapped text`,
 });
 entries.push(rssEntry('producer.rss_at_10k', rss.peak, `peak VmRSS at 10000 rec/s, CPU ${percent(rss.producerCpu)} of one core`));
 entries.push({ ...rssEntry('producer.rss_idle', rss.idle, 'VmRSS idle after start-up'), anchor: null, anchorValue: null, goal: '<= 100 MB', met: rss.idle.rss <= 100 });
