@@ -56,7 +56,9 @@ if (import.meta.main) {
   const requested = process.argv.slice(2);
   const unknown = requested.filter((name) => !(SERVICES as readonly string[]).includes(name));
   if (requested.length === 0 || unknown.length > 0) {
-    console.error(`usage: scripts/build.ts <service>... — services: ${SERVICES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+    console.error(
+      `usage: scripts/build.ts <service>... — services: ${SERVICES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
+    );
     process.exit(2);
   }
   for (const service of requested as Service[]) console.log(`built ${await buildService(service)}`);
