@@ -116,9 +116,15 @@ export async function startKafka(): Promise<boolean> {
   return true;
 }
 
-/** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
-function clusterId(): string {
-  return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+/**
+ * Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. One in 64 of those starts with '-', which the
+ * storage tool's argument parser takes for an option; Kafka's own Uuid.randomUuid draws again in that case, and so do we.
+ */
+export function clusterId(): string {
+  for (;;) {
+    const id = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export async function kafkaHealthy(brokers: string[] = endpoints.kafkaBrokers): Promise<boolean> {
