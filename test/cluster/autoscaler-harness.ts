@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, dumpYaml } from '@kubernetes/client-node';
 import { repoRoot } from '../stack/layout.ts';
 import { freePort } from '../stack/processes.ts';
-import { adminConfig, helm, kubectl, serviceAccountKubeconfig } from './helpers.ts';
+import { adminConfig, eventually, helm, kubectl, serviceAccountKubeconfig } from './helpers.ts';
 
 /** Names the chart gives the autoscaler's objects for release "tormenta" (see charts/tormenta/templates/_helpers.tpl). */
 export const AUTOSCALER_SA = 'tormenta-autoscaler';
@@ -66,6 +66,12 @@ export async function replicasOf(namespace: string, name: string): Promise<numbe
 export async function eventReasons(namespace: string, involvedName: string): Promise<string[]> {
   const events = await adminConfig().makeApiClient(CoreV1Api).listNamespacedEvent({ namespace });
   return events.items.filter((event) => event.involvedObject.name === involvedName).map((event) => event.reason ?? '');
+}
+
+/** Waits for an Event with `reason`: the controller posts it after the scale write a test usually waits for. */
+export async function eventRecorded(namespace: string, involvedName: string, reason: string, timeoutMs = 15_000): Promise<void> {
+  await eventually(`a ${reason} Event on ${involvedName}`, async () =>
+    (await eventReasons(namespace, involvedName)).includes(reason) ? true : undefined, timeoutMs);
 }
 
 export interface RunningAutoscaler {

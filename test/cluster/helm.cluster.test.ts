@@ -2,7 +2,7 @@
 // `helm uninstall` removes everything it made.
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { adminConfig, createTestNamespace, helm } from './helpers.ts';
+import { adminConfig, createTestNamespace, eventually, helm } from './helpers.ts';
 import type { TestNamespace } from './helpers.ts';
 
 const CHART = join(import.meta.dirname, 'fixtures', 'hello-chart');
@@ -37,8 +37,12 @@ describe('Helm on the test cluster', () => {
     expect(install).toMatchObject({ code: 0, stderr: '' });
     expect(install.stdout).toContain('STATUS: deployed');
 
-    const deployment = await apps.readNamespacedDeployment({ name: 'hello', namespace });
-    expect(deployment.status?.readyReplicas).toBe(2);
+    // --wait watches the ReplicaSet; the deployment controller copies its ready count onto the Deployment a moment later.
+    const ready = await eventually('the Deployment reporting its ready replicas', async () => {
+      const deployment = await apps.readNamespacedDeployment({ name: 'hello', namespace });
+      return deployment.status?.readyReplicas === 2 ? deployment.status.readyReplicas : undefined;
+    }, 15_000);
+    expect(ready).toBe(2);
     const configMap = await core.readNamespacedConfigMap({ name: 'hello-greeting', namespace });
     expect(configMap.data).toEqual({ greeting: 'hi' });
     const list = await helm(['list', '-n', namespace, '-q']);

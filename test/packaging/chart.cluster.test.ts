@@ -125,7 +125,12 @@ describe('helm install with defaults, Pod Security "restricted" enforced', () =>
     expect(install.stdout).toContain('STATUS: deployed');
     expect(install.stdout).toContain('Watch it work');
 
-    const deployments = (await apps.listNamespacedDeployment({ namespace: ns.name })).items;
+    // helm --wait watches the new ReplicaSets; the deployment controller writes the Deployments' status a moment later.
+    const deployments = await eventually('every Deployment Available', async () => {
+      const items = (await apps.listNamespacedDeployment({ namespace: ns.name })).items;
+      const settled = items.every((d) => d.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True'));
+      return settled && items.find((d) => d.metadata!.name === 'tormenta-autoscaler')?.status?.readyReplicas === 2 ? items : undefined;
+    }, 30_000);
     expect(deployments.map((d) => d.metadata!.name).sort()).toEqual([
       'tormenta-autoscaler',
       'tormenta-consumer-1s',

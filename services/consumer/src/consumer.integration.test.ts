@@ -45,8 +45,14 @@ describe('consumer service', () => {
       expect(cells['d:NOMBRE_EMPRESA']).toBe(dims.empresaNames.get(tx?.ID_EMPRESA ?? -1));
       expect(Date.parse(cells['d:FECHA'] ?? '')).toBeGreaterThan(Date.now() - 120_000);
     }
-    const metrics = await service.metrics.registry.metrics();
-    await eventually(async () => (await service.metrics.registry.metrics()).match(/tormenta_consumer_last_commit_timestamp_seconds\{[^}]*\} (\d+)/)?.[1], (v) => Number(v) > 0, 10_000);
+    // Counters and the commit follow the write that made the rows visible: read them once they have caught up.
+    const metrics = await eventually(
+      () => service.metrics.registry.metrics(),
+      (text) =>
+        /tormenta_enrich_records_total\{outcome="enriched"[^}]*\} 2000/.test(text) &&
+        Number(/tormenta_consumer_last_commit_timestamp_seconds\{[^}]*\} (\d+)/.exec(text)?.[1]) > 0,
+      10_000,
+    );
     expect(metrics).toMatch(/tormenta_enrich_records_total\{outcome="enriched"[^}]*\} 2000/);
     expect(metrics).toMatch(/tormenta_enrich_cache_misses_total\{[^}]*\} 57/);
     expect(metrics).toContain('tormenta_consumer_lag_records{partition="0"');

@@ -34,7 +34,8 @@ async function post(base: string, token?: string): Promise<{ status: number; cod
 
 describe('admission over HTTP', () => {
   it('answers 429 with Retry-After past the per-client rate, and admits the client again after it', async () => {
-    const { app, base } = await startProducer({ PRODUCER_RATE_LIMIT_PER_SECOND: '1', PRODUCER_RATE_LIMIT_BURST: '3' });
+    // One token per 5 s: the five posts (each waiting for a Kafka ack) cannot earn a refill on a slow machine.
+    const { app, base } = await startProducer({ PRODUCER_RATE_LIMIT_PER_SECOND: '0.2', PRODUCER_RATE_LIMIT_BURST: '3' });
     cleanups.push(() => app.shutdown());
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push(await post(base));

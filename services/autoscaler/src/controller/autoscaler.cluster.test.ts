@@ -16,6 +16,7 @@ import {
   CHART_PRODUCER,
   createWorkload,
   eventReasons,
+  eventRecorded,
   grantAutoscalerRole,
   metricValue,
   replicasOf,
@@ -111,7 +112,7 @@ describe('autoscaler on a real API server and a real Prometheus', () => {
     // 1 s scrape + two 2 s loop periods, with slack for a loaded 2-core machine.
     await replicasBecome(4, 2 * POLL_SECONDS * 1000 + 1_000 + 6_000);
     expect(Date.now() - began).toBeLessThan(11_000);
-    expect(await eventReasons(ns.name, TARGET)).toContain('ScaledUp');
+    await eventRecorded(ns.name, TARGET, 'ScaledUp');
   });
 
   it('scales back down only after the stabilization window', async () => {
@@ -121,7 +122,7 @@ describe('autoscaler on a real API server and a real Prometheus', () => {
     expect(await replicasOf(ns.name, TARGET)).toBe(4);
     await replicasBecome(1, SCALE_DOWN_WINDOW_SECONDS * 1000 + 15_000);
     expect(Date.now() - fell).toBeGreaterThanOrEqual(SCALE_DOWN_WINDOW_SECONDS * 1000 - 1_000);
-    expect(await eventReasons(ns.name, TARGET)).toContain('ScaledDown');
+    await eventRecorded(ns.name, TARGET, 'ScaledDown');
   });
 
   it('stops a 100× rise at the budget cap (200 USD/h ÷ 10 USD = 20) with an Event and the demand-over-cap metric', async () => {
@@ -129,7 +130,7 @@ describe('autoscaler on a real API server and a real Prometheus', () => {
     await replicasBecome(20, 20_000);
     await sleep(2 * POLL_SECONDS * 1000);
     expect(await replicasOf(ns.name, TARGET)).toBe(20);
-    expect(await eventReasons(ns.name, TARGET)).toContain('BudgetCapReached');
+    await eventRecorded(ns.name, TARGET, 'BudgetCapReached');
     expect(await metricValue(running[0]!, 'tormenta_autoscaler_budget_cap_replicas', TARGET)).toBe(20);
     expect(await metricValue(running[0]!, 'tormenta_autoscaler_demand_over_cap_replicas', TARGET)).toBe(60);
     expect(await metricValue(running[0]!, 'tormenta_autoscaler_spend_per_hour', TARGET)).toBe(200);
@@ -142,7 +143,9 @@ describe('autoscaler on a real API server and a real Prometheus', () => {
   it('applies a budget edited in the ConfigMap live', async () => {
     await writeAutoscalerConfig(ns.name, config({ maxPerHour: 100 }));
     await replicasBecome(10, 20_000);
-    expect(await metricValue(running[0]!, 'tormenta_autoscaler_budget_cap_replicas', TARGET)).toBe(10);
+    // The gauges are set after the scale write this test waited for.
+    await eventually('the budget-cap gauge at 10', async () =>
+      (await metricValue(running[0]!, 'tormenta_autoscaler_budget_cap_replicas', TARGET)) === 10 ? true : undefined, 10_000);
   });
 
   it('rejects an invalid ConfigMap with an Event and keeps the last valid config', async () => {

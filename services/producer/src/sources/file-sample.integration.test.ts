@@ -39,9 +39,11 @@ describe('file-sample source', () => {
       }),
     );
     await app.start();
-    await sleep(2_000);
+    const acceptedSoFar = async () => (await app.metrics.accepted.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const deadline = Date.now() + 20_000;
+    while ((await acceptedSoFar()) < 100 && Date.now() < deadline) await sleep(100);
     await app.shutdown();
-    const accepted = (await app.metrics.accepted.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const accepted = await acceptedSoFar();
 
     expect(accepted).toBeGreaterThanOrEqual(100);
     expect(accepted % 25).toBe(0);

@@ -117,9 +117,11 @@ describe('pull sources with two replicas', () => {
       PRODUCER_SCRAPE_LAST_PAGE: '6',
       PRODUCER_SCRAPE_ITEM_SELECTOR: 'li.tx',
       PRODUCER_SCRAPE_FIELDS: JSON.stringify({ ID_PERSONA: '.p', ID_EMPRESA: '.e', MONTO: 'em' }),
-      PRODUCER_SCRAPE_INTERVAL_MS: '250',
+      // Six pages take the leader ≥ 2.5 s, so it is stopped mid-listing and the standby has pages left to take over.
+      PRODUCER_SCRAPE_INTERVAL_MS: '500',
     });
-    await sleep(700);
+    const leaderSeen = Date.now() + 20_000;
+    while ((await offered(a!)) + (await offered(b!)) === 0 && Date.now() < leaderSeen) await sleep(50);
     const [leader, standby] = (await offered(a!)) > 0 ? [a!, b!] : [b!, a!];
     await leader.shutdown();
     const deadline = Date.now() + 20_000;
