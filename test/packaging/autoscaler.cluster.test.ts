@@ -12,7 +12,7 @@ import { adminConfig, createTestNamespace, eventually, helm, serviceAccountKubec
 import type { TestNamespace } from '../cluster/helpers.ts';
 import { endpoints } from '../stack/layout.ts';
 import { CHART } from '../../k8s/render.ts';
-import { freePort } from './image-run.ts';
+import { freePort } from '../stack/processes.ts';
 import { defaultProducer } from './values.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..');

@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { endpoints } from '../stack/layout.ts';
 import { buildImage, parseDockerfile } from './dockerfile.ts';
 import type { BuiltImage } from './dockerfile.ts';
-import { freePort, installNode, makeReadOnly, startImage, waitForHttp } from './image-run.ts';
+import { freePort } from '../stack/processes.ts';
+import { installNode, makeReadOnly, startImage, waitForHttp } from './image-run.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 const node24 = join(repo, 'scripts', 'node24.sh');
