@@ -1,6 +1,42 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { encodeRecord, kafkajsRecord } from './kafkajs-patch.ts';
+
+// A produce request as the producer sends it, framed as on the wire: 2 topics, 3 partitions, 500 records per partition
+// (as the writer's batches) plus records of 20 kB and 70 kB, which an encoder keeps by reference rather than copies.
+// Run in this process (patched) and in a fresh one that loads kafkajs untouched; only the gzip level is set alike.
+const produceRequestScript = `
+  const { gzip, constants } = require('node:zlib');
+  const { promisify } = require('node:util');
+  const kafkajs = require('kafkajs');
+  const gzipAsync = promisify(gzip);
+  kafkajs.CompressionCodecs[kafkajs.CompressionTypes.GZIP] = () => ({
+    compress: (encoder) => gzipAsync(encoder.buffer, { level: constants.Z_BEST_SPEED }),
+  });
+  const encodeRequest = require('kafkajs/src/protocol/request.js');
+  const produce = require('kafkajs/src/protocol/requests/produce/v7/request.js');
+  const Long = require('kafkajs/src/utils/long');
+  const messages = (partition, count) => Array.from({ length: count }, (_, i) => ({
+    key: String(1000 + i),
+    value: JSON.stringify({ ID_PERSONA: 1000 + i, ID_EMPRESA: (i * 7) % 1000, MONTO: 12345.67 + i, id: \`p\${partition}-\${i}-ñ\`.padEnd(128, 'x') }),
+    timestamp: 1764000000000 + (i % 3),
+  }));
+  const topicData = [
+    { topic: 'topic_transaccion', partitions: [
+      { partition: 0, firstSequence: 0, messages: messages(0, 500) },
+      { partition: 1, firstSequence: 1500, messages: [...messages(1, 3), { key: 'big', value: 'v'.repeat(20000), timestamp: 1764000000001 }] },
+    ] },
+    { topic: 'other', partitions: [{ partition: 2, firstSequence: 7, messages: [{ key: null, value: Buffer.alloc(70000, 3), timestamp: 1764000000002 }, ...messages(2, 500)] }] },
+  ];
+  module.exports = async (compression) => {
+    const request = produce({ acks: -1, timeout: 30000, transactionalId: null, producerId: Long.fromInt(4242), producerEpoch: 3,
+      compression, topicData });
+    const encoded = await encodeRequest({ correlationId: 17, clientId: 'tormenta-test', request });
+    return encoded.buffer.toString('hex');
+  };
+`;
 
 // LEB128 of the zigzag form, computed with BigInt: the Kafka protocol's varint and varlong, independent of kafkajs.
 function reference(value: number, bits: 32 | 64): string {
@@ -22,7 +58,12 @@ describe('kafkajs-patch', () => {
     await import('./kafkajs-patch.ts');
     const group = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (args: unknown) => Record<number, unknown[]>;
     const messages = Array.from({ length: 50 }, (_, i) => ({ value: i }));
-    const args = { topic: 't', partitionMetadata: [{}, {}, {}], messages, partitioner: ({ message }: { message: { value: number } }) => (message.value * 7) % 3 };
+    const args = {
+      topic: 't',
+      partitionMetadata: [{}, {}, {}],
+      messages,
+      partitioner: ({ message }: { message: { value: number } }) => (message.value * 7) % 3,
+    };
     expect(group(args)).toEqual({
       0: messages.filter((m) => (m.value * 7) % 3 === 0),
       1: messages.filter((m) => (m.value * 7) % 3 === 1),
@@ -43,18 +84,77 @@ describe('kafkajs-patch', () => {
     for (const args of cases) expect(encodeRecord(args).buffer.toString('hex')).toBe(kafkajsRecord(args).buffer.toString('hex'));
   });
 
+  it('encodes whole produce requests byte for byte as untouched kafkajs does, with and without gzip', () => {
+    // Both in fresh processes: jest's module registry does not see the patch's swaps in Node's require cache.
+    const encode = (preamble: string): { record: string; hex: [string, string] } =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            '--no-warnings',
+            '-e',
+            `${preamble}; ${produceRequestScript};
+            Promise.all([0, 1].map(module.exports)).then((hex) => console.log(JSON.stringify({
+              record: require('kafkajs/src/protocol/recordBatch/record/v0/index.js').name, hex })))`,
+          ],
+          { cwd: import.meta.dirname, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        ),
+      ) as { record: string; hex: [string, string] };
+    const reference = encode('');
+    const patched = encode(`require(${JSON.stringify(join(import.meta.dirname, 'kafkajs-patch.ts'))})`);
+    expect(patched.record).toBe('encodeRecord');
+    expect(reference.record).not.toBe('encodeRecord');
+    expect(reference.hex[0].length).toBeGreaterThan(2 * 250_000);
+    expect(patched.hex[0]).toBe(reference.hex[0]);
+    expect(patched.hex[1]).toBe(reference.hex[1]);
+  });
+
   it('encodes varints and varlongs as the Kafka protocol defines them', async () => {
     await import('./kafkajs-patch.ts');
-    type Encoding = { writeVarInt(v: number): Encoding; writeVarLong(v: unknown): Encoding; writeUVarInt(v: number): Encoding; buffer: Buffer };
-    const Encoder = require('kafkajs/src/protocol/encoder.js') as { new (): Encoding; sizeOfVarLong(v: unknown): number; prototype: Encoding };
+    type Encoding = {
+      writeVarInt(v: number): Encoding;
+      writeVarLong(v: unknown): Encoding;
+      writeUVarInt(v: number): Encoding;
+      buffer: Buffer;
+    };
+    const Encoder = require('kafkajs/src/protocol/encoder.js') as {
+      new (): Encoding;
+      sizeOfVarLong(v: unknown): number;
+      prototype: Encoding;
+    };
     expect(Encoder.prototype.writeVarLong.name).toBe('writeSmallVarLong');
-    const values = [0, 1, -1, 63, -64, 64, 127, 128, 300, -300, 16_383, 16_384, 2 ** 21, -(2 ** 21), 2 ** 28 + 5, 2 ** 30 - 1,
-      -(2 ** 30) + 1, 2 ** 30, -(2 ** 30), 2 ** 31 - 1, -(2 ** 31), 2 ** 31 + 7, -(2 ** 33), 1_732_500_000_000];
+    const values = [
+      0,
+      1,
+      -1,
+      63,
+      -64,
+      64,
+      127,
+      128,
+      300,
+      -300,
+      16_383,
+      16_384,
+      2 ** 21,
+      -(2 ** 21),
+      2 ** 28 + 5,
+      2 ** 30 - 1,
+      -(2 ** 30) + 1,
+      2 ** 30,
+      -(2 ** 30),
+      2 ** 31 - 1,
+      -(2 ** 31),
+      2 ** 31 + 7,
+      -(2 ** 33),
+      1_732_500_000_000,
+    ];
     for (const value of values) {
       const varlong = reference(value, 64);
       expect(new Encoder().writeVarLong(value).buffer.toString('hex')).toBe(varlong);
       expect(Encoder.sizeOfVarLong(value)).toBe(varlong.length / 2);
-      if (Math.abs(value) <= 2 ** 31 - 1) expect(new Encoder().writeVarInt(value).buffer.toString('hex')).toBe(reference(value, 32));
+      if (Math.abs(value) <= 2 ** 31 - 1)
+        expect(new Encoder().writeVarInt(value).buffer.toString('hex')).toBe(reference(value, 32));
     }
   });
 });

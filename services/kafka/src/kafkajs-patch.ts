@@ -3,7 +3,11 @@
 // - grouping a send's messages per partition used `[...current, message]` in a reduce: a copy per message, quadratic
 //   in the batch size, a third of the CPU at 10 000-message batches;
 // - every record was encoded into a fresh zero-filled 512-byte buffer, its varints through a temporary array and Buffer
-//   each and its timestamp delta (usually 0) through 64-bit Long objects; now one exactly-sized pooled buffer per record;
+//   each and its timestamp delta (usually 0) through 64-bit Long objects; now it is measured, then written straight into
+//   its batch;
+// - a produce request was copied whole at every level that wraps it (batch, partition, topic, request, size prefix:
+//   eight copies of a 100 kB batch, each into a fresh zero-filled buffer grown by doubling); now buffers from 16 kB up
+//   are kept by reference and joined once when the request is written (a rope), and growth no longer zero-fills;
 // - gzip ran at zlib's default level 6; level 1 takes a fraction of the CPU for a few percent more bytes on JSON records
 //   (decompression is the same).
 // Modules are swapped in the require cache, so this must run before kafkajs is first loaded (sendMessages.js and
@@ -20,7 +24,15 @@ interface Encoder {
   buf: Buffer;
   readonly buffer: Buffer;
   offset: number;
+  /** Rope: bytes before `buf`, in order, kept by reference; their total length; and the last join of everything. */
+  chunks?: Buffer[];
+  chunksLength?: number;
+  joined?: Buffer;
   ensureAvailable(length: number): void;
+  writeBufferInternal(buffer: Buffer): void;
+  writeEncoder(value: Encoder | PendingRecord): Encoder;
+  writeEncoderArray(value: Array<Encoder | PendingRecord>): Encoder;
+  size(): number;
   writeInt8(value: number): Encoder;
   writeVarInt(value: number): Encoder;
   writeVarLong(value: unknown): Encoder;
@@ -30,6 +42,7 @@ interface EncoderClass {
   prototype: Encoder & { writeUVarInt(value: number): Encoder };
   sizeOfVarInt(value: number): number;
   sizeOfVarLong(value: unknown): number;
+  nextPowerOfTwo(value: number): number;
 }
 interface RecordArgs {
   offsetDelta?: number;
@@ -41,7 +54,8 @@ interface RecordArgs {
 
 /** Below 2^30 in magnitude a varlong's zigzag form fits 32 bits, so its bytes are the varint's. */
 const SMALL = 2 ** 30;
-const isSmall = (value: unknown): value is number => typeof value === 'number' && value > -SMALL && value < SMALL && Number.isInteger(value);
+const isSmall = (value: unknown): value is number =>
+  typeof value === 'number' && value > -SMALL && value < SMALL && Number.isInteger(value);
 const isBytes = (value: unknown): value is string | Buffer | null | undefined =>
   value === null || value === undefined || typeof value === 'string' || Buffer.isBuffer(value);
 
@@ -89,24 +103,75 @@ function writeBytes(encoder: Encoder, value: string | Buffer | null | undefined,
 /** kafkajs's record encoder, as the tests compare against it. */
 export const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: RecordArgs) => Encoder;
 
-/** Record v0 (length, attributes, timestamp delta, offset delta, key, value, no headers) in one pooled buffer. */
-export function encodeRecord(args: RecordArgs): Encoder {
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * Record v0 (length, attributes, timestamp delta, offset delta, key, value, no headers), measured now and written
+ * later straight into the batch that takes it (writeEncoder below) — no buffer of its own. `offset` is its size, as an
+ * encoder's; `buffer` writes it out alone.
+ */
+class PendingRecord {
+  readonly buf = NO_BYTES;
+  readonly chunks = undefined;
+  readonly offset: number;
+  private readonly body: number;
+  private readonly timestampDelta: number;
+  private readonly offsetDelta: number;
+  private readonly key: string | Buffer | null | undefined;
+  private readonly keyLength: number;
+  private readonly value: string | Buffer | null | undefined;
+  private readonly valueLength: number;
+
+  constructor(
+    timestampDelta: number,
+    offsetDelta: number,
+    key: string | Buffer | null | undefined,
+    value: string | Buffer | null | undefined,
+  ) {
+    this.timestampDelta = timestampDelta;
+    this.offsetDelta = offsetDelta;
+    this.key = key;
+    this.keyLength = byteLength(key);
+    this.value = value;
+    this.valueLength = byteLength(value);
+    this.body =
+      1 +
+      EncoderClass.sizeOfVarInt(timestampDelta) +
+      EncoderClass.sizeOfVarInt(offsetDelta) +
+      sizeOfBytes(this.keyLength) +
+      sizeOfBytes(this.valueLength) +
+      1;
+    this.offset = EncoderClass.sizeOfVarInt(this.body) + this.body;
+  }
+
+  writeTo(encoder: Encoder): void {
+    encoder.ensureAvailable(this.offset);
+    encoder.writeVarInt(this.body).writeInt8(0).writeVarInt(this.timestampDelta).writeVarInt(this.offsetDelta);
+    writeBytes(encoder, this.key, this.keyLength);
+    writeBytes(encoder, this.value, this.valueLength);
+    encoder.writeVarInt(0);
+  }
+
+  get buffer(): Buffer {
+    const encoder = Object.create(EncoderClass.prototype) as Encoder;
+    encoder.buf = Buffer.allocUnsafe(this.offset);
+    encoder.offset = 0;
+    this.writeTo(encoder);
+    return encoder.buf;
+  }
+}
+export function encodeRecord(args: RecordArgs): Encoder | PendingRecord {
   const { offsetDelta = 0, timestampDelta = 0, key, value, headers } = args;
-  if ((headers && Object.keys(headers).length > 0) || !isSmall(timestampDelta) || !isSmall(offsetDelta) || !isBytes(key) || !isBytes(value)) {
+  if (
+    (headers && Object.keys(headers).length > 0) ||
+    !isSmall(timestampDelta) ||
+    !isSmall(offsetDelta) ||
+    !isBytes(key) ||
+    !isBytes(value)
+  ) {
     return kafkajsRecord(args);
   }
-  const keyLength = byteLength(key);
-  const valueLength = byteLength(value);
-  const body = 1 + EncoderClass.sizeOfVarInt(timestampDelta) + EncoderClass.sizeOfVarInt(offsetDelta) + sizeOfBytes(keyLength) + sizeOfBytes(valueLength) + 1;
-  const encoder = Object.create(EncoderClass.prototype) as Encoder;
-  encoder.buf = Buffer.allocUnsafe(EncoderClass.sizeOfVarInt(body) + body);
-  encoder.offset = 0;
-  encoder.writeVarInt(body).writeInt8(0).writeVarInt(timestampDelta).writeVarInt(offsetDelta);
-  writeBytes(encoder, key, keyLength);
-  writeBytes(encoder, value, valueLength);
-  encoder.writeVarInt(0);
-  // The batch reads only `buf` and `buffer`; the whole buffer is the record, so no slice of it is needed.
-  return { buf: encoder.buf, buffer: encoder.buf, offset: encoder.offset } as Encoder;
+  return new PendingRecord(timestampDelta, offsetDelta, key, value);
 }
 
 /** False when kafkajs was loaded before this module (its own, slower code is then in use). */
@@ -116,6 +181,80 @@ if (kafkajsPatched) {
   replace(require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js'), groupMessagesPerPartition);
   replace(require.resolve('kafkajs/src/protocol/recordBatch/record/v0/index.js'), encodeRecord);
 }
+
+const encoderPrototype = EncoderClass.prototype;
+/** From this length a buffer is appended to an encoder by reference instead of copied. */
+const BY_REFERENCE = 16 * 1024;
+
+encoderPrototype.ensureAvailable = function ensureAvailable(this: Encoder, length: number): void {
+  if (this.offset + length <= this.buf.length) return;
+  // Unlike kafkajs, not zero-filled: an encoder's bytes are only ever read up to its offset.
+  const grown = Buffer.allocUnsafe(EncoderClass.nextPowerOfTwo(this.offset + length));
+  this.buf.copy(grown, 0, 0, this.offset);
+  this.buf = grown;
+};
+
+/** Appends `chunk` by reference: what `buf` holds so far becomes a chunk too, and writing goes on after it. */
+function appendChunk(encoder: Encoder, chunk: Buffer): void {
+  const chunks = (encoder.chunks ??= []);
+  if (encoder.offset > 0) {
+    chunks.push(encoder.buf.subarray(0, encoder.offset));
+    encoder.chunksLength = (encoder.chunksLength ?? 0) + encoder.offset;
+    encoder.buf = encoder.buf.subarray(encoder.offset);
+    encoder.offset = 0;
+  }
+  chunks.push(chunk);
+  encoder.chunksLength = (encoder.chunksLength ?? 0) + chunk.length;
+}
+
+encoderPrototype.writeBufferInternal = function writeBufferInternal(this: Encoder, buffer: Buffer): void {
+  if (buffer.length >= BY_REFERENCE) return appendChunk(this, buffer);
+  this.ensureAvailable(buffer.length);
+  buffer.copy(this.buf, this.offset, 0);
+  this.offset += buffer.length;
+};
+
+encoderPrototype.writeEncoder = function writeEncoder(this: Encoder, value: Encoder | PendingRecord): Encoder {
+  if (value instanceof PendingRecord) {
+    value.writeTo(this);
+    return this;
+  }
+  if (value == null || !Buffer.isBuffer(value.buf)) throw new Error('value should be an instance of Encoder');
+  if (value.chunks === undefined) {
+    this.writeBufferInternal(value.buffer);
+    return this;
+  }
+  for (const chunk of value.chunks) appendChunk(this, chunk);
+  this.writeBufferInternal(value.buf.subarray(0, value.offset));
+  return this;
+};
+
+encoderPrototype.writeEncoderArray = function writeEncoderArray(this: Encoder, value: Array<Encoder | PendingRecord>): Encoder {
+  if (!Array.isArray(value) || value.some((v) => v == null || !Buffer.isBuffer(v.buf))) {
+    throw new Error('all values should be an instance of Encoder[]');
+  }
+  // A batch's records: room for all of them at once rather than doubling through every power of two.
+  let copied = 0;
+  for (const v of value) if (v.chunks === undefined && v.offset < BY_REFERENCE) copied += v.offset;
+  this.ensureAvailable(copied);
+  for (const v of value) this.writeEncoder(v);
+  return this;
+};
+
+encoderPrototype.size = function size(this: Encoder): number {
+  return (this.chunksLength ?? 0) + this.offset;
+};
+
+Object.defineProperty(encoderPrototype, 'buffer', {
+  configurable: true,
+  get(this: Encoder): Buffer {
+    if (this.chunks === undefined) return this.buf.subarray(0, this.offset);
+    // Writes only ever lengthen an encoder, so a join of the same length is still the whole of it.
+    const size = this.size();
+    if (this.joined?.length !== size) this.joined = Buffer.concat([...this.chunks, this.buf.subarray(0, this.offset)], size);
+    return this.joined;
+  },
+});
 
 const writeVarLong = EncoderClass.prototype.writeVarLong;
 const sizeOfVarLong = EncoderClass.sizeOfVarLong;
@@ -134,7 +273,8 @@ EncoderClass.prototype.writeUVarInt = function writeUVarInt(this: Encoder, value
 EncoderClass.prototype.writeVarLong = function writeSmallVarLong(this: Encoder, value: unknown): Encoder {
   return isSmall(value) ? this.writeVarInt(value) : writeVarLong.call(this, value);
 };
-EncoderClass.sizeOfVarLong = (value: unknown): number => (isSmall(value) ? EncoderClass.sizeOfVarInt(value) : sizeOfVarLong.call(EncoderClass, value));
+EncoderClass.sizeOfVarLong = (value: unknown): number =>
+  isSmall(value) ? EncoderClass.sizeOfVarInt(value) : sizeOfVarLong.call(EncoderClass, value);
 
 /** kafkajs, loaded only now that the changes above are in place. */
 export const kafkajs = require('kafkajs') as typeof import('kafkajs');
