@@ -48,17 +48,22 @@ export function parseDockerfile(text: string): Stage[] {
   return stages;
 }
 
-/** One `ENV NAME=value` (or `ENV NAME value`); Docker removes one level of double quotes around the value, as a shell would. */
-export function parseEnv(args: string): [string, string] {
-  const match = /^([A-Za-z_][A-Za-z0-9_]*)[= ](.*)$/.exec(args);
-  if (!match) throw new Error(`cannot parse ENV ${args}`);
-  return [match[1]!, match[2]!.replace(/^"(.*)"$/, '$1')];
+/**
+ * The pairs of one `ENV A=1 B="two words"` (or the legacy `ENV NAME value`, one pair); Docker removes one level of
+ * double quotes around a value, as a shell would.
+ */
+export function parseEnv(args: string): Array<[string, string]> {
+  const legacy = /^([A-Za-z_][A-Za-z0-9_]*) (.*)$/.exec(args);
+  if (legacy) return [[legacy[1]!, legacy[2]!.replace(/^"(.*)"$/, '$1')]];
+  const pairs = [...args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)\s*/g)];
+  if (pairs.length === 0 || pairs.map((pair) => pair[0]).join('') !== args) throw new Error(`cannot parse ENV ${args}`);
+  return pairs.map((pair) => [pair[1]!, pair[2]!.replace(/^"(.*)"$/, '$1')]);
 }
 
 /** The environment the image's last stage sets: what its process starts with. */
 export function imageEnv(text: string): Record<string, string> {
   const last = parseDockerfile(text).at(-1);
-  return Object.fromEntries((last?.instructions ?? []).filter((i) => i.keyword === 'ENV').map((i) => parseEnv(i.args)));
+  return Object.fromEntries((last?.instructions ?? []).filter((i) => i.keyword === 'ENV').flatMap((i) => parseEnv(i.args)));
 }
 
 /** What the image runs: the last stage's ENTRYPOINT followed by its CMD. */
@@ -137,8 +142,7 @@ export function buildImage(options: {
           mkdirSync(join(root, built.workdir), { recursive: true });
           break;
         case 'ENV': {
-          const [name, value] = parseEnv(args);
-          built.env[name] = value;
+          for (const [name, value] of parseEnv(args)) built.env[name] = value;
           break;
         }
         case 'COPY': {
