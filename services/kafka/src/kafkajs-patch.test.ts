@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { encodeRecord, kafkajsRecord } from './kafkajs-patch.ts';
@@ -107,6 +107,25 @@ describe('kafkajs-patch', () => {
     expect(reference.hex[0].length).toBeGreaterThan(2 * 250_000);
     expect(patched.hex[0]).toBe(reference.hex[0]);
     expect(patched.hex[1]).toBe(reference.hex[1]);
+  });
+
+  it("schedules kafkajs's throttle check as before, without Node's TimeoutNegativeWarning", () => {
+    const run = (preamble: string): { stdout: string; stderr: string } => {
+      const script = `${preamble};
+        const RequestQueue = require('kafkajs/src/network/requestQueue/index.js');
+        const queue = new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 1000, enforceRequestTimeout: false, clientId: 'x',
+          broker: 'b', logger: { debug() {}, info() {}, warn() {}, error() {} } });
+        const started = Date.now();
+        queue.checkPendingRequests = () => console.log(JSON.stringify({ checkedAfterMs: Date.now() - started }));
+        queue.scheduleCheckPendingRequests();`;
+      const result = spawnSync(process.execPath, ['-e', script], { cwd: import.meta.dirname, encoding: 'utf8' });
+      return { stdout: result.stdout, stderr: result.stderr };
+    };
+    const reference = run('');
+    const patched = run(`require(${JSON.stringify(join(import.meta.dirname, 'kafkajs-patch.ts'))})`);
+    expect(reference.stderr).toMatch(/TimeoutNegativeWarning/);
+    expect(patched.stderr).not.toMatch(/TimeoutNegativeWarning/);
+    expect(JSON.parse(patched.stdout).checkedAfterMs).toBeLessThan(1_000);
   });
 
   it('encodes varints and varlongs as the Kafka protocol defines them', async () => {

@@ -276,6 +276,32 @@ EncoderClass.prototype.writeVarLong = function writeSmallVarLong(this: Encoder, 
 EncoderClass.sizeOfVarLong = (value: unknown): number =>
   isSmall(value) ? EncoderClass.sizeOfVarInt(value) : sizeOfVarLong.call(EncoderClass, value);
 
+interface RequestQueue {
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  pending: unknown[];
+  checkPendingRequests(): void;
+}
+const RequestQueueClass = require('kafkajs/src/network/requestQueue/index.js') as {
+  prototype: RequestQueue & { scheduleCheckPendingRequests(): void };
+};
+/** kafkajs's 10 ms re-check of a queue that holds requests back. */
+const CHECK_PENDING_MS = 10;
+// kafkajs asks for the throttle check with a negative delay when no broker throttles it (throttledUntil is -1), which
+// Node 24 runs after 1 ms and reports as a TimeoutNegativeWarning on every client's first request; the same, unwarned.
+RequestQueueClass.prototype.scheduleCheckPendingRequests = function scheduleCheckPendingRequests(this: RequestQueue): void {
+  if (this.throttleCheckTimeoutId) return;
+  let scheduleAt = this.throttledUntil - Date.now();
+  if (this.pending.length > 0 && scheduleAt <= 0) scheduleAt = CHECK_PENDING_MS;
+  this.throttleCheckTimeoutId = setTimeout(
+    () => {
+      this.throttleCheckTimeoutId = null;
+      this.checkPendingRequests();
+    },
+    Math.max(scheduleAt, 1),
+  );
+};
+
 /** kafkajs, loaded only now that the changes above are in place. */
 export const kafkajs = require('kafkajs') as typeof import('kafkajs');
 const gzipAsync = promisify(gzip);
