@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { FAMILY } from '@tormenta/hbase';
+import { testHBase } from '../stack/fixtures.ts';
 import { endpoints } from '../stack/layout.ts';
 import { buildImage, parseDockerfile } from './dockerfile.ts';
 import type { BuiltImage } from './dockerfile.ts';
@@ -89,7 +91,9 @@ describe.each(['producer', 'consumer', 'autoscaler'])('Dockerfile.%s', (service)
   it('runs its bundle (scripts/build.ts): no TypeScript of ours in the image, so Node never loads its type stripper', () => {
     const { root, command } = images.get(service)!.image;
     expect(command.at(-1)).toBe(`services/${service}/dist/main.mjs`);
-    const sources = execFileSync('find', [root, '-path', '*/node_modules', '-prune', '-o', '-name', '*.ts', '-print'], { encoding: 'utf8' });
+    const sources = execFileSync('find', [root, '-path', '*/node_modules', '-prune', '-o', '-name', '*.ts', '-print'], {
+      encoding: 'utf8',
+    });
     expect(sources.trim()).toBe('');
   });
 
@@ -144,24 +148,30 @@ describe('the built images run', () => {
 
   it('consumer: rejects a missing HBase URL by name', async () => {
     const { image, node, tmp } = images.get('consumer')!;
-    const started = startImage(image, node, { KAFKA_BROKERS: '127.0.0.1:9092', CONSUMER_GROUP_ID: 'g' }, tmp);
+    const started = startImage(image, node, { CONSUMER_KAFKA_BROKERS: '127.0.0.1:9092', CONSUMER_GROUP_ID: 'g' }, tmp);
     expect(await started.exit).toBe(2);
-    expect(started.output()).toContain('HBASE_REST_URL');
+    expect(started.output()).toContain('CONSUMER_HBASE_REST_URL');
   });
 
   it('consumer: joins its group on the local Kafka, answers /healthz and /metrics, and stops on SIGTERM', async () => {
     const { image, node, tmp } = images.get('consumer')!;
     const port = await freePort();
+    // Its own tables: the consumer refuses to start without its dimension tables, and writes nothing to the stack's.
+    const tables = { PERSONA: `PKG_PERSONA_${suffix}`, EMPRESA: `PKG_EMPRESA_${suffix}`, ENRICHED: `PKG_ENRICHED_${suffix}` };
+    for (const table of [tables.PERSONA, tables.EMPRESA]) await testHBase().ensureTable(table, [FAMILY]);
     const started = startImage(
       image,
       node,
       {
-        KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+        CONSUMER_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
         CONSUMER_GROUP_ID: `packaging-${suffix}`,
-        TOPIC: `packaging_${suffix}`,
-        HBASE_REST_URL: endpoints.hbaseRest,
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: String(port),
+        CONSUMER_TOPIC: `packaging_${suffix}`,
+        CONSUMER_HBASE_REST_URL: endpoints.hbaseRest,
+        CONSUMER_TABLE_PERSONA: tables.PERSONA,
+        CONSUMER_TABLE_EMPRESA: tables.EMPRESA,
+        CONSUMER_TABLE_ENRICHED: tables.ENRICHED,
+        CONSUMER_HTTP_HOST: '127.0.0.1',
+        CONSUMER_HTTP_PORT: String(port),
       },
       tmp,
     );
@@ -173,6 +183,7 @@ describe('the built images run', () => {
       started.child.kill('SIGTERM');
     }
     expect(await started.exit).toBe(0);
+    for (const table of Object.values(tables)) await testHBase().dropTable(table);
   });
 
   it('autoscaler: rejects a bad setting by name', async () => {

@@ -46,8 +46,13 @@ async function rawPut(table: string, rows: { key: string; cells: Record<string, 
 async function rawRowsExist(table: string, keys: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (let start = 0; start < keys.length; start += 100) {
-    const query = keys.slice(start, start + 100).map((key) => `row=${encodeURIComponent(key)}`).join('&');
-    const response = await fetch(`${endpoints.hbaseRest}/${table}/multiget?${query}`, { headers: { Accept: 'application/json' } });
+    const query = keys
+      .slice(start, start + 100)
+      .map((key) => `row=${encodeURIComponent(key)}`)
+      .join('&');
+    const response = await fetch(`${endpoints.hbaseRest}/${table}/multiget?${query}`, {
+      headers: { Accept: 'application/json' },
+    });
     if (response.status === 404) continue;
     const body = (await response.json()) as { Row?: { key: string }[] };
     for (const row of body.Row ?? []) found.add(Buffer.from(row.key, 'base64').toString('utf8'));
@@ -90,7 +95,10 @@ async function throughput(dims: Dimensions): Promise<{ consumer: number; raw: nu
     await rawPut(rawTable, rows);
     const raw = rows.length / ((performance.now() - rawBegan) / 1000);
 
-    const { service, batches } = startConsumer(topic, enriched, dims, { MAX_BATCH_RECORDS: '10000', BATCH_INTERVAL_MS: '1000' });
+    const { service, batches } = startConsumer(topic, enriched, dims, {
+      CONSUMER_MAX_BATCH_RECORDS: '10000',
+      CONSUMER_BATCH_INTERVAL_MS: '1000',
+    });
     await service.start();
     while (batches.reduce((sum, batch) => sum + batch.records, 0) < sent.length) await sleep(100);
     await service.stop();
@@ -103,15 +111,22 @@ async function throughput(dims: Dimensions): Promise<{ consumer: number; raw: nu
   } finally {
     await deleteTopic(topic).catch(() => undefined);
     await deleteTopic(`${topic}.dlq`).catch(() => undefined);
-    await testHBase().dropTable(rawTable).catch(() => undefined);
-    await testHBase().dropTable(enriched).catch(() => undefined);
+    await testHBase()
+      .dropTable(rawTable)
+      .catch(() => undefined);
+    await testHBase()
+      .dropTable(enriched)
+      .catch(() => undefined);
   }
 }
 
 async function latency(dims: Dimensions): Promise<{ p50: number; p99: number; samples: number; rate: number }> {
   const topic = await createTopic(uniqueName('bench_lat'), 6);
   const enriched = uniqueName('BENCH_LAT');
-  const { service } = startConsumer(topic, enriched, dims, { BATCH_INTERVAL_MS: '1000', FROM_BEGINNING: 'true' });
+  const { service } = startConsumer(topic, enriched, dims, {
+    CONSUMER_BATCH_INTERVAL_MS: '1000',
+    CONSUMER_FROM_BEGINNING: 'true',
+  });
   const producer = testKafka().producer({ allowAutoTopicCreation: false });
   const pending = new Map<string, number>(); // row key → ack time
   const latencies: number[] = [];
@@ -168,7 +183,9 @@ async function latency(dims: Dimensions): Promise<{ p50: number; p99: number; sa
     await service.stop().catch(() => undefined);
     await deleteTopic(topic).catch(() => undefined);
     await deleteTopic(`${topic}.dlq`).catch(() => undefined);
-    await testHBase().dropTable(enriched).catch(() => undefined);
+    await testHBase()
+      .dropTable(enriched)
+      .catch(() => undefined);
   }
 }
 
@@ -182,7 +199,9 @@ const rates = await throughput(dims);
 const ratio = rates.consumer / rates.raw;
 console.log(`enriched rows/s: consumer ${round(rates.consumer)}, raw REST PUT ${round(rates.raw)}, ratio ${ratio.toFixed(2)}`);
 const lat = await latency(dims);
-console.log(`latency at ${round(lat.rate)} rec/s, 1 s batches: p50 ${lat.p50.toFixed(3)} s, p99 ${lat.p99.toFixed(3)} s (${lat.samples} samples)`);
+console.log(
+  `latency at ${round(lat.rate)} rec/s, 1 s batches: p50 ${lat.p50.toFixed(3)} s, p99 ${lat.p99.toFixed(3)} s (${lat.samples} samples)`,
+);
 const entries: BenchEntry[] = [
   {
     name: 'consumer.enrich_to_hbase',

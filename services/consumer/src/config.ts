@@ -19,52 +19,68 @@ const positiveInt = z.coerce.number().int().positive();
 
 /** Environment variable → config field, kept as one table so error messages can name the variable. */
 const variables = {
-    KAFKA_BROKERS: z
-      .string()
-      .min(1)
-      .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
-    KAFKA_CLIENT_ID: z.string().min(1).default('tormenta-consumer'),
-    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
-    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
-    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
-    KAFKA_SSL: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
-    CONSUMER_GROUP_ID: z.string().min(1),
-    TOPIC: z.string().min(1).default(DEFAULT_TOPIC),
-    DLQ_TOPIC: z.string().min(1).optional(),
-    FROM_BEGINNING: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
-    BATCH_INTERVAL_MS: positiveInt.default(DEFAULT_BATCH_INTERVAL_MS),
-    MAX_BATCH_RECORDS: positiveInt.default(DEFAULT_MAX_BATCH_RECORDS),
-    HBASE_REST_URL: z.url(),
-    TABLE_PERSONA: z.string().min(1).default(TABLE_PERSONA),
-    TABLE_EMPRESA: z.string().min(1).default(TABLE_EMPRESA),
-    TABLE_ENRICHED: z.string().min(1).default(TABLE_ENRICHED),
-    UNKNOWN_ID_POLICY: z.enum(['null', 'dlq']).default('null'),
-    CACHE_MAX_ENTRIES: positiveInt.default(DEFAULT_CACHE_MAX_ENTRIES),
-    CACHE_TTL_MS: positiveInt.default(DEFAULT_CACHE_TTL_MS),
-    RETRY_INITIAL_MS: positiveInt.default(DEFAULT_RETRY_INITIAL_MS),
-    RETRY_MAX_MS: positiveInt.default(DEFAULT_RETRY_MAX_MS),
-    HTTP_HOST: z.string().min(1).default('0.0.0.0'),
-    HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_HTTP_PORT),
+  CONSUMER_KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((broker) => broker.trim())
+        .filter(Boolean),
+    ),
+  CONSUMER_KAFKA_CLIENT_ID: z.string().min(1).default('tormenta-consumer'),
+  CONSUMER_KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  CONSUMER_KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  CONSUMER_KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  CONSUMER_KAFKA_SSL: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  CONSUMER_GROUP_ID: z.string().min(1),
+  CONSUMER_TOPIC: z.string().min(1).default(DEFAULT_TOPIC),
+  CONSUMER_DLQ_TOPIC: z.string().min(1).optional(),
+  CONSUMER_FROM_BEGINNING: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  CONSUMER_BATCH_INTERVAL_MS: positiveInt.default(DEFAULT_BATCH_INTERVAL_MS),
+  CONSUMER_MAX_BATCH_RECORDS: positiveInt.default(DEFAULT_MAX_BATCH_RECORDS),
+  CONSUMER_HBASE_REST_URL: z.url(),
+  CONSUMER_TABLE_PERSONA: z.string().min(1).default(TABLE_PERSONA),
+  CONSUMER_TABLE_EMPRESA: z.string().min(1).default(TABLE_EMPRESA),
+  CONSUMER_TABLE_ENRICHED: z.string().min(1).default(TABLE_ENRICHED),
+  CONSUMER_UNKNOWN_ID_POLICY: z.enum(['null', 'dlq']).default('null'),
+  CONSUMER_CACHE_MAX_ENTRIES: positiveInt.default(DEFAULT_CACHE_MAX_ENTRIES),
+  CONSUMER_CACHE_TTL_MS: positiveInt.default(DEFAULT_CACHE_TTL_MS),
+  CONSUMER_RETRY_INITIAL_MS: positiveInt.default(DEFAULT_RETRY_INITIAL_MS),
+  CONSUMER_RETRY_MAX_MS: positiveInt.default(DEFAULT_RETRY_MAX_MS),
+  CONSUMER_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  CONSUMER_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_HTTP_PORT),
 };
 
 const schema = z
   .object(variables)
-  .refine((env) => env.RETRY_MAX_MS >= env.RETRY_INITIAL_MS, {
-    path: ['RETRY_MAX_MS'],
-    message: 'must be >= RETRY_INITIAL_MS',
+  .refine((env) => env.CONSUMER_RETRY_MAX_MS >= env.CONSUMER_RETRY_INITIAL_MS, {
+    path: ['CONSUMER_RETRY_MAX_MS'],
+    message: 'must be >= CONSUMER_RETRY_INITIAL_MS',
   })
-  .refine((env) => env.KAFKA_SASL_MECHANISM === undefined || env.KAFKA_SASL_USERNAME !== undefined, {
-    path: ['KAFKA_SASL_USERNAME'],
-    message: 'required when KAFKA_SASL_MECHANISM is set',
+  .refine((env) => env.CONSUMER_KAFKA_SASL_MECHANISM === undefined || env.CONSUMER_KAFKA_SASL_USERNAME !== undefined, {
+    path: ['CONSUMER_KAFKA_SASL_USERNAME'],
+    message: 'required when CONSUMER_KAFKA_SASL_MECHANISM is set',
   })
-  .refine((env) => env.KAFKA_SASL_MECHANISM === undefined || env.KAFKA_SASL_PASSWORD !== undefined, {
-    path: ['KAFKA_SASL_PASSWORD'],
-    message: 'required when KAFKA_SASL_MECHANISM is set',
+  .refine((env) => env.CONSUMER_KAFKA_SASL_MECHANISM === undefined || env.CONSUMER_KAFKA_SASL_PASSWORD !== undefined, {
+    path: ['CONSUMER_KAFKA_SASL_PASSWORD'],
+    message: 'required when CONSUMER_KAFKA_SASL_MECHANISM is set',
   })
-  .refine((env) => env.KAFKA_SASL_MECHANISM !== undefined || (env.KAFKA_SASL_USERNAME === undefined && env.KAFKA_SASL_PASSWORD === undefined), {
-    path: ['KAFKA_SASL_MECHANISM'],
-    message: 'required when a SASL username or password is set',
-  });
+  .refine(
+    (env) =>
+      env.CONSUMER_KAFKA_SASL_MECHANISM !== undefined ||
+      (env.CONSUMER_KAFKA_SASL_USERNAME === undefined && env.CONSUMER_KAFKA_SASL_PASSWORD === undefined),
+    {
+      path: ['CONSUMER_KAFKA_SASL_MECHANISM'],
+      message: 'required when a SASL username or password is set',
+    },
+  );
 
 export interface ConsumerConfig {
   kafka: KafkaConnection;
@@ -98,24 +114,34 @@ export function loadConfig(env: Record<string, string | undefined>): ConsumerCon
   const value = parsed.data;
   return {
     kafka: {
-      brokers: value.KAFKA_BROKERS,
-      clientId: value.KAFKA_CLIENT_ID,
-      ssl: value.KAFKA_SSL,
-      ...(value.KAFKA_SASL_MECHANISM && value.KAFKA_SASL_USERNAME && value.KAFKA_SASL_PASSWORD
-        ? { sasl: { mechanism: value.KAFKA_SASL_MECHANISM, username: value.KAFKA_SASL_USERNAME, password: value.KAFKA_SASL_PASSWORD } }
+      brokers: value.CONSUMER_KAFKA_BROKERS,
+      clientId: value.CONSUMER_KAFKA_CLIENT_ID,
+      ssl: value.CONSUMER_KAFKA_SSL,
+      ...(value.CONSUMER_KAFKA_SASL_MECHANISM && value.CONSUMER_KAFKA_SASL_USERNAME && value.CONSUMER_KAFKA_SASL_PASSWORD
+        ? {
+            sasl: {
+              mechanism: value.CONSUMER_KAFKA_SASL_MECHANISM,
+              username: value.CONSUMER_KAFKA_SASL_USERNAME,
+              password: value.CONSUMER_KAFKA_SASL_PASSWORD,
+            },
+          }
         : {}),
     },
     groupId: value.CONSUMER_GROUP_ID,
-    topic: value.TOPIC,
-    dlqTopic: value.DLQ_TOPIC ?? `${value.TOPIC}${DLQ_SUFFIX}`,
-    fromBeginning: value.FROM_BEGINNING,
-    batchIntervalMs: value.BATCH_INTERVAL_MS,
-    maxBatchRecords: value.MAX_BATCH_RECORDS,
-    hbaseRestUrl: value.HBASE_REST_URL,
-    tables: { persona: value.TABLE_PERSONA, empresa: value.TABLE_EMPRESA, enriched: value.TABLE_ENRICHED },
-    unknownIdPolicy: value.UNKNOWN_ID_POLICY,
-    cache: { maxEntries: value.CACHE_MAX_ENTRIES, ttlMs: value.CACHE_TTL_MS },
-    retry: { initialMs: value.RETRY_INITIAL_MS, maxMs: value.RETRY_MAX_MS },
-    http: { host: value.HTTP_HOST, port: value.HTTP_PORT },
+    topic: value.CONSUMER_TOPIC,
+    dlqTopic: value.CONSUMER_DLQ_TOPIC ?? `${value.CONSUMER_TOPIC}${DLQ_SUFFIX}`,
+    fromBeginning: value.CONSUMER_FROM_BEGINNING,
+    batchIntervalMs: value.CONSUMER_BATCH_INTERVAL_MS,
+    maxBatchRecords: value.CONSUMER_MAX_BATCH_RECORDS,
+    hbaseRestUrl: value.CONSUMER_HBASE_REST_URL,
+    tables: {
+      persona: value.CONSUMER_TABLE_PERSONA,
+      empresa: value.CONSUMER_TABLE_EMPRESA,
+      enriched: value.CONSUMER_TABLE_ENRICHED,
+    },
+    unknownIdPolicy: value.CONSUMER_UNKNOWN_ID_POLICY,
+    cache: { maxEntries: value.CONSUMER_CACHE_MAX_ENTRIES, ttlMs: value.CONSUMER_CACHE_TTL_MS },
+    retry: { initialMs: value.CONSUMER_RETRY_INITIAL_MS, maxMs: value.CONSUMER_RETRY_MAX_MS },
+    http: { host: value.CONSUMER_HTTP_HOST, port: value.CONSUMER_HTTP_PORT },
   };
 }

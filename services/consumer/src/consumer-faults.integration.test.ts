@@ -26,32 +26,45 @@ function startChild(env: Record<string, string>): ChildProcess {
   return child;
 }
 
-const amounts = (rows: Map<string, Record<string, string>>): string[] => [...rows.values()].map((cells) => cells['d:MONTO'] ?? '').sort();
+const amounts = (rows: Map<string, Record<string, string>>): string[] =>
+  [...rows.values()].map((cells) => cells['d:MONTO'] ?? '').sort();
 
 describe('consumer under faults', () => {
   it('SIGKILL mid-batch, then a restart in the same group → exactly N rows, none missing, none extra', async () => {
     const dims = await seedDimensions(100, 10);
     const topic = await createTopic(uniqueName('tx'), 3);
     const enriched = uniqueName('ENRICHED');
-    cleanup.push(() => deleteTopic(topic), () => deleteTopic(`${topic}.dlq`), () => testHBase().dropTable(enriched));
+    cleanup.push(
+      () => deleteTopic(topic),
+      () => deleteTopic(`${topic}.dlq`),
+      () => testHBase().dropTable(enriched),
+    );
     const sent = transactions(30_000, dims);
     await produce(topic, sent);
     const { env } = testConsumerConfig({
       topic,
       enriched,
       dims,
-      extra: { MAX_BATCH_RECORDS: '1000', BATCH_INTERVAL_MS: '200' },
+      extra: { CONSUMER_MAX_BATCH_RECORDS: '1000', CONSUMER_BATCH_INTERVAL_MS: '200' },
     });
 
     const first = startChild(env);
-    await eventually(() => enrichedRows(enriched), (rows) => rows.size >= 3_000, 60_000);
+    await eventually(
+      () => enrichedRows(enriched),
+      (rows) => rows.size >= 3_000,
+      60_000,
+    );
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     const atKill = (await enrichedRows(enriched)).size;
     expect(atKill).toBeLessThan(sent.length);
 
     startChild(env);
-    const rows = await eventually(() => enrichedRows(enriched), (r) => r.size >= sent.length, 120_000);
+    const rows = await eventually(
+      () => enrichedRows(enriched),
+      (r) => r.size >= sent.length,
+      120_000,
+    );
     await sleep(3_000); // a duplicate written late would show up now
     const final = await enrichedRows(enriched);
     expect(final.size).toBe(sent.length);
@@ -65,7 +78,11 @@ describe('consumer under faults', () => {
     const dims = await seedDimensions(100, 10);
     const topic = await createTopic(uniqueName('tx'), 3);
     const enriched = uniqueName('ENRICHED');
-    cleanup.push(() => deleteTopic(topic), () => deleteTopic(`${topic}.dlq`), () => testHBase().dropTable(enriched));
+    cleanup.push(
+      () => deleteTopic(topic),
+      () => deleteTopic(`${topic}.dlq`),
+      () => testHBase().dropTable(enriched),
+    );
     const sent = transactions(24_000, dims);
     const { config } = testConsumerConfig({ topic, enriched, dims, hbaseRestUrl: rest.url });
     const service = new ConsumerService(config, { log: () => undefined });
@@ -81,10 +98,18 @@ describe('consumer under faults', () => {
         await sleep(250);
       }
     })();
-    await eventually(() => enrichedRows(enriched), (rows) => rows.size >= 2_000, 60_000);
+    await eventually(
+      () => enrichedRows(enriched),
+      (rows) => rows.size >= 2_000,
+      60_000,
+    );
     await rest.kill();
     const killedAt = Date.now();
-    await eventually(async () => service.health().ready, (ready) => !ready, 20_000);
+    await eventually(
+      async () => service.health().ready,
+      (ready) => !ready,
+      20_000,
+    );
     const rowsDuringOutage = (await enrichedRows(enriched)).size;
     await sleep(Math.max(0, 60_000 - (Date.now() - killedAt)));
     expect((await enrichedRows(enriched)).size).toBe(rowsDuringOutage);
@@ -93,9 +118,17 @@ describe('consumer under faults', () => {
     await load;
     expect(produced).toBeGreaterThanOrEqual(sent.length);
 
-    const rows = await eventually(() => enrichedRows(enriched), (r) => r.size >= sent.length, 120_000);
+    const rows = await eventually(
+      () => enrichedRows(enriched),
+      (r) => r.size >= sent.length,
+      120_000,
+    );
     expect(rows.size).toBe(sent.length);
     expect(amounts(rows)).toEqual(sent.map((tx) => String(tx.MONTO)).sort());
-    await eventually(async () => service.health().ready, (ready) => ready, 20_000);
+    await eventually(
+      async () => service.health().ready,
+      (ready) => ready,
+      20_000,
+    );
   });
 });

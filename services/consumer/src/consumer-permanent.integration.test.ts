@@ -21,7 +21,8 @@ async function lagTotal(service: ConsumerService): Promise<number> {
 
 /** Stored rows become visible a moment before their offsets are committed; the gauges follow the commit. */
 async function allCommitted(service: ConsumerService): Promise<void> {
-  const committed = async () => ((await service.metrics.lastCommit.get()).values[0]?.value ?? 0) > 0 && (await lagTotal(service)) === 0;
+  const committed = async () =>
+    ((await service.metrics.lastCommit.get()).values[0]?.value ?? 0) > 0 && (await lagTotal(service)) === 0;
   await eventually(committed, (done) => done, 10_000);
 }
 
@@ -30,20 +31,32 @@ describe('consumer: permanent failures fail the loop instead of retrying forever
     const dims = await seedDimensions(10, 3);
     const topic = await createTopic(uniqueName('tx'), 1);
     const enriched = uniqueName('ENRICHED');
-    cleanup.push(() => deleteTopic(topic), () => deleteTopic(`${topic}.dlq`), () => testHBase().dropTable(enriched));
-    const { config } = testConsumerConfig({ topic, enriched, dims, extra: { BATCH_INTERVAL_MS: '100' } });
+    cleanup.push(
+      () => deleteTopic(topic),
+      () => deleteTopic(`${topic}.dlq`),
+      () => testHBase().dropTable(enriched),
+    );
+    const { config } = testConsumerConfig({ topic, enriched, dims, extra: { CONSUMER_BATCH_INTERVAL_MS: '100' } });
     let fatal: unknown;
     const service = new ConsumerService(config, { log: () => undefined, onFatal: (error) => (fatal = error) });
     cleanup.push(() => service.stop());
     await service.start();
     await produce(topic, transactions(5, dims));
-    await eventually(() => enrichedRows(enriched), (rows) => rows.size === 5, 30_000);
+    await eventually(
+      () => enrichedRows(enriched),
+      (rows) => rows.size === 5,
+      30_000,
+    );
     await allCommitted(service);
     const committedAt = (await service.metrics.lastCommit.get()).values[0]?.value;
 
     await testHBase().dropTable(enriched);
     await produce(topic, transactions(5, dims));
-    await eventually(async () => fatal, (error) => error !== undefined, 20_000);
+    await eventually(
+      async () => fatal,
+      (error) => error !== undefined,
+      20_000,
+    );
     expect(fatal).toBeInstanceOf(ConsumerError);
     expect((fatal as ConsumerError).code).toBe('TORMENTA_CONSUMER_HBASE_REJECTED');
     expect((fatal as Error).message).toContain(enriched);
@@ -52,11 +65,38 @@ describe('consumer: permanent failures fail the loop instead of retrying forever
     await service.stop();
   });
 
+  it('a dimension table HBase does not have → start-up fails naming the table and its setting', async () => {
+    const dims = await seedDimensions(10, 3);
+    const topic = await createTopic(uniqueName('tx'), 1);
+    const enriched = uniqueName('ENRICHED');
+    const missing = uniqueName('NO_PERSONA');
+    cleanup.push(
+      () => deleteTopic(topic),
+      () => testHBase().dropTable(enriched),
+    );
+    const { config } = testConsumerConfig({ topic, enriched, dims: { ...dims, persona: missing } });
+    const service = new ConsumerService(config, { log: () => undefined });
+    cleanup.push(() => service.stop());
+    const failure = await service.start().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ConsumerError);
+    expect((failure as ConsumerError).code).toBe('TORMENTA_CONSUMER_CONFIG_INVALID');
+    expect((failure as Error).message).toContain(`${missing} (CONSUMER_TABLE_PERSONA)`);
+    expect((failure as Error).message).not.toContain('CONSUMER_TABLE_EMPRESA');
+    await service.stop();
+  });
+
   it('a dead letter the DLQ topic refuses for good → fails fast with an error naming the DLQ topic', async () => {
     const dims = await seedDimensions(10, 3);
     const topic = await createTopic(uniqueName('tx'), 1);
     const enriched = uniqueName('ENRICHED');
-    cleanup.push(() => deleteTopic(topic), () => deleteTopic(`${topic}.dlq`), () => testHBase().dropTable(enriched));
+    cleanup.push(
+      () => deleteTopic(topic),
+      () => deleteTopic(`${topic}.dlq`),
+      () => testHBase().dropTable(enriched),
+    );
     const admin = testKafka().admin();
     await admin.connect();
     await admin.createTopics({
@@ -64,13 +104,17 @@ describe('consumer: permanent failures fail the loop instead of retrying forever
       waitForLeaders: true,
     });
     await admin.disconnect();
-    const { config } = testConsumerConfig({ topic, enriched, dims, extra: { BATCH_INTERVAL_MS: '100' } });
+    const { config } = testConsumerConfig({ topic, enriched, dims, extra: { CONSUMER_BATCH_INTERVAL_MS: '100' } });
     let fatal: unknown;
     const service = new ConsumerService(config, { log: () => undefined, onFatal: (error) => (fatal = error) });
     cleanup.push(() => service.stop());
     await service.start();
     await produce(topic, [`not json ${'x'.repeat(4_000)}`]);
-    await eventually(async () => fatal, (error) => error !== undefined, 30_000);
+    await eventually(
+      async () => fatal,
+      (error) => error !== undefined,
+      30_000,
+    );
     expect((fatal as ConsumerError).code).toBe('TORMENTA_CONSUMER_DLQ_WRITE_FAILED');
     expect((fatal as Error).message).toContain(`${topic}.dlq`);
     await service.stop();
@@ -84,20 +128,44 @@ describe('consumer lag while nothing can be stored', () => {
     const dims = await seedDimensions(10, 3);
     const topic = await createTopic(uniqueName('tx'), 1);
     const enriched = uniqueName('ENRICHED');
-    cleanup.push(() => deleteTopic(topic), () => deleteTopic(`${topic}.dlq`), () => testHBase().dropTable(enriched));
-    const { config } = testConsumerConfig({ topic, enriched, dims, hbaseRestUrl: rest.url, extra: { BATCH_INTERVAL_MS: '100', MAX_BATCH_RECORDS: '50' } });
+    cleanup.push(
+      () => deleteTopic(topic),
+      () => deleteTopic(`${topic}.dlq`),
+      () => testHBase().dropTable(enriched),
+    );
+    const { config } = testConsumerConfig({
+      topic,
+      enriched,
+      dims,
+      hbaseRestUrl: rest.url,
+      extra: { CONSUMER_BATCH_INTERVAL_MS: '100', CONSUMER_MAX_BATCH_RECORDS: '50' },
+    });
     const service = new ConsumerService(config, { log: () => undefined });
     cleanup.push(() => service.stop());
     await service.start();
     await produce(topic, transactions(20, dims));
-    await eventually(() => enrichedRows(enriched), (rows) => rows.size === 20, 30_000);
+    await eventually(
+      () => enrichedRows(enriched),
+      (rows) => rows.size === 20,
+      30_000,
+    );
     await allCommitted(service);
 
     await rest.kill();
     await produce(topic, transactions(30, dims));
     // The 30 records are fetched but cannot be stored, so nothing is committed: the gauge must show them.
-    await eventually(async () => service.health().ready, (ready) => !ready, 30_000);
-    expect(await eventually(() => lagTotal(service), (lag) => lag >= 30, 10_000)).toBe(30);
+    await eventually(
+      async () => service.health().ready,
+      (ready) => !ready,
+      30_000,
+    );
+    expect(
+      await eventually(
+        () => lagTotal(service),
+        (lag) => lag >= 30,
+        10_000,
+      ),
+    ).toBe(30);
     await service.stop();
   });
 });

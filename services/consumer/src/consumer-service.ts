@@ -7,6 +7,7 @@ import { BatchProcessor } from './batch-processor.ts';
 import type { ConsumerConfig } from './config.ts';
 import { createHttpServer } from './http-server.ts';
 import type { ConsumerHealth } from './http-server.ts';
+import { ConsumerError } from './errors.ts';
 import { createConsumerMetrics } from './metrics.ts';
 import type { ConsumerMetrics } from './metrics.ts';
 
@@ -91,14 +92,28 @@ export class ConsumerService {
   async start(): Promise<string> {
     const address = await this.#http.listen({ host: this.#config.http.host, port: this.#config.http.port });
     await this.#hbase.ensureTable(this.#config.tables.enriched, [FAMILY]);
-    await ensureTopic(
-      this.#config.kafka,
-      { topic: this.#config.dlqTopic, partitions: 1, retentionMs: DLQ_RETENTION_MS },
-    );
+    await this.#requireDimensionTables();
+    await ensureTopic(this.#config.kafka, { topic: this.#config.dlqTopic, partitions: 1, retentionMs: DLQ_RETENTION_MS });
     await this.#deadLetters.connect();
     await this.#reader.start();
     this.#log('consumer_started', { group: this.#config.groupId, topic: this.#config.topic, http: address });
     return address;
+  }
+
+  /**
+   * A lookup in a table HBase does not have is answered 500, which the loop would retry for ever; a wrong table name is
+   * a setting to fix, so start-up refuses it by name.
+   */
+  async #requireDimensionTables(): Promise<void> {
+    const { persona, empresa } = this.#config.tables;
+    const missing = [];
+    if (!(await this.#hbase.tableExists(persona))) missing.push(`${persona} (CONSUMER_TABLE_PERSONA)`);
+    if (!(await this.#hbase.tableExists(empresa))) missing.push(`${empresa} (CONSUMER_TABLE_EMPRESA)`);
+    if (missing.length === 0) return;
+    throw new ConsumerError(
+      'TORMENTA_CONSUMER_CONFIG_INVALID',
+      `HBase at ${this.#config.hbaseRestUrl} has no table ${missing.join(' and no table ')}; load the dimensions (npm run dataset) or correct the setting`,
+    );
   }
 
   /** Abandons the batch in progress uncommitted, leaves the group (a prompt rebalance), then closes the rest. */

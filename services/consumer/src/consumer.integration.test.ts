@@ -3,7 +3,15 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { createTopic, deleteTopic, testHBase, uniqueName } from '../../../test/stack/fixtures.ts';
 import { ConsumerService } from './consumer-service.ts';
-import { enrichedRows, eventually, produce, readDlq, seedDimensions, testConsumerConfig, transactions } from './integration-support.ts';
+import {
+  enrichedRows,
+  eventually,
+  produce,
+  readDlq,
+  seedDimensions,
+  testConsumerConfig,
+  transactions,
+} from './integration-support.ts';
 
 jest.setTimeout(180_000);
 
@@ -15,7 +23,11 @@ afterAll(async () => {
 async function topicAndTable(partitions = 3): Promise<{ topic: string; enriched: string }> {
   const topic = await createTopic(uniqueName('tx'), partitions);
   const enriched = uniqueName('ENRICHED');
-  cleanup.push(() => deleteTopic(topic), () => deleteTopic(`${topic}.dlq`), () => testHBase().dropTable(enriched));
+  cleanup.push(
+    () => deleteTopic(topic),
+    () => deleteTopic(`${topic}.dlq`),
+    () => testHBase().dropTable(enriched),
+  );
   return { topic, enriched };
 }
 
@@ -34,7 +46,11 @@ describe('consumer service', () => {
     await produce(topic, sent);
     const service = await startService(testConsumerConfig({ topic, enriched, dims }).config);
 
-    const rows = await eventually(() => enrichedRows(enriched), (r) => r.size >= sent.length, 60_000);
+    const rows = await eventually(
+      () => enrichedRows(enriched),
+      (r) => r.size >= sent.length,
+      60_000,
+    );
     expect(rows.size).toBe(sent.length);
     const byAmount = new Map(sent.map((tx) => [String(tx.MONTO), tx]));
     for (const cells of rows.values()) {
@@ -62,40 +78,47 @@ describe('consumer service', () => {
   it.each([
     ['dlq', 3],
     ['null', 0],
-  ])('sends malformed and wrong-typed records to the DLQ, and unknown IDs where UNKNOWN_ID_POLICY=%s says', async (policy, unknownInDlq) => {
-    const dims = await seedDimensions(5, 2);
-    const { topic, enriched } = await topicAndTable(1);
-    const good = transactions(10, dims);
-    const malformed = Buffer.from('{"ID_PERSONA": 1, "ID_EMP');
-    const wrongTyped = { ID_PERSONA: '1', ID_EMPRESA: 1, MONTO: 5 };
-    const unknown = [
-      { ID_PERSONA: 999, ID_EMPRESA: 1, MONTO: 1.25 },
-      { ID_PERSONA: 1, ID_EMPRESA: 999, MONTO: 2.25 },
-      { ID_PERSONA: 998, ID_EMPRESA: 998, MONTO: 3.25 },
-    ];
-    await produce(topic, [...good, malformed, wrongTyped, ...unknown]);
-    await startService(testConsumerConfig({ topic, enriched, dims, extra: { UNKNOWN_ID_POLICY: policy } }).config);
+  ])(
+    'sends malformed and wrong-typed records to the DLQ, and unknown IDs where CONSUMER_UNKNOWN_ID_POLICY=%s says',
+    async (policy, unknownInDlq) => {
+      const dims = await seedDimensions(5, 2);
+      const { topic, enriched } = await topicAndTable(1);
+      const good = transactions(10, dims);
+      const malformed = Buffer.from('{"ID_PERSONA": 1, "ID_EMP');
+      const wrongTyped = { ID_PERSONA: '1', ID_EMPRESA: 1, MONTO: 5 };
+      const unknown = [
+        { ID_PERSONA: 999, ID_EMPRESA: 1, MONTO: 1.25 },
+        { ID_PERSONA: 1, ID_EMPRESA: 999, MONTO: 2.25 },
+        { ID_PERSONA: 998, ID_EMPRESA: 998, MONTO: 3.25 },
+      ];
+      await produce(topic, [...good, malformed, wrongTyped, ...unknown]);
+      await startService(testConsumerConfig({ topic, enriched, dims, extra: { CONSUMER_UNKNOWN_ID_POLICY: policy } }).config);
 
-    const dlq = await readDlq(`${topic}.dlq`, 2 + unknownInDlq);
-    expect(dlq).toHaveLength(2 + unknownInDlq);
-    const reasons = dlq.map((message) => message.headers.reason).sort();
-    const expected = ['invalid_record', 'malformed_json'];
-    if (unknownInDlq) expected.push('unknown_empresa', 'unknown_persona', 'unknown_persona');
-    expect(reasons).toEqual(expected.sort());
-    const bad = dlq.find((message) => message.headers.reason === 'malformed_json');
-    expect(bad?.value?.equals(malformed)).toBe(true);
-    expect(bad?.headers).toMatchObject({ source_topic: topic, source_partition: '0', source_offset: '10' });
-    expect(dlq.find((message) => message.headers.reason === 'invalid_record')?.headers.reason_detail).toMatch(/ID_PERSONA/);
+      const dlq = await readDlq(`${topic}.dlq`, 2 + unknownInDlq);
+      expect(dlq).toHaveLength(2 + unknownInDlq);
+      const reasons = dlq.map((message) => message.headers.reason).sort();
+      const expected = ['invalid_record', 'malformed_json'];
+      if (unknownInDlq) expected.push('unknown_empresa', 'unknown_persona', 'unknown_persona');
+      expect(reasons).toEqual(expected.sort());
+      const bad = dlq.find((message) => message.headers.reason === 'malformed_json');
+      expect(bad?.value?.equals(malformed)).toBe(true);
+      expect(bad?.headers).toMatchObject({ source_topic: topic, source_partition: '0', source_offset: '10' });
+      expect(dlq.find((message) => message.headers.reason === 'invalid_record')?.headers.reason_detail).toMatch(/ID_PERSONA/);
 
-    const rows = await eventually(() => enrichedRows(enriched), (r) => r.size >= 10 + 3 - unknownInDlq, 30_000);
-    expect(rows.size).toBe(10 + 3 - unknownInDlq);
-    if (policy === 'null') {
-      const orphan = [...rows.values()].find((cells) => cells['d:MONTO'] === '3.25');
-      expect(orphan).toMatchObject({ 'd:ID_PERSONA': '998', 'd:ID_EMPRESA': '998' });
-      expect(orphan).not.toHaveProperty('d:NOMBRE_PERSONA');
-      expect(orphan).not.toHaveProperty('d:NOMBRE_EMPRESA');
-    }
-  });
+      const rows = await eventually(
+        () => enrichedRows(enriched),
+        (r) => r.size >= 10 + 3 - unknownInDlq,
+        30_000,
+      );
+      expect(rows.size).toBe(10 + 3 - unknownInDlq);
+      if (policy === 'null') {
+        const orphan = [...rows.values()].find((cells) => cells['d:MONTO'] === '3.25');
+        expect(orphan).toMatchObject({ 'd:ID_PERSONA': '998', 'd:ID_EMPRESA': '998' });
+        expect(orphan).not.toHaveProperty('d:NOMBRE_PERSONA');
+        expect(orphan).not.toHaveProperty('d:NOMBRE_EMPRESA');
+      }
+    },
+  );
 
   it('lets two groups at 1 s and 10 s cadence each complete the same topic', async () => {
     const dims = await seedDimensions(20, 3);
@@ -105,13 +128,23 @@ describe('consumer service', () => {
     const sent = transactions(1_500, dims);
     await produce(topic, sent.slice(0, 500));
     const began = Date.now();
-    await startService(testConsumerConfig({ topic, enriched: fast, dims, extra: { BATCH_INTERVAL_MS: '1000' } }).config);
-    await startService(testConsumerConfig({ topic, enriched: slow, dims, extra: { BATCH_INTERVAL_MS: '10000' } }).config);
+    await startService(testConsumerConfig({ topic, enriched: fast, dims, extra: { CONSUMER_BATCH_INTERVAL_MS: '1000' } }).config);
+    await startService(
+      testConsumerConfig({ topic, enriched: slow, dims, extra: { CONSUMER_BATCH_INTERVAL_MS: '10000' } }).config,
+    );
     await produce(topic, sent.slice(500));
 
-    const fastRows = await eventually(() => enrichedRows(fast), (r) => r.size >= sent.length, 30_000);
+    const fastRows = await eventually(
+      () => enrichedRows(fast),
+      (r) => r.size >= sent.length,
+      30_000,
+    );
     const fastDone = Date.now() - began;
-    const slowRows = await eventually(() => enrichedRows(slow), (r) => r.size >= sent.length, 60_000);
+    const slowRows = await eventually(
+      () => enrichedRows(slow),
+      (r) => r.size >= sent.length,
+      60_000,
+    );
     expect(fastRows.size).toBe(sent.length);
     expect(slowRows.size).toBe(sent.length);
     // The same records, the same idempotent row keys, whatever the cadence.

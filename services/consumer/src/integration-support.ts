@@ -28,7 +28,10 @@ export async function seedDimensions(personas: number, empresas: number): Promis
       cells: { [column('NOMBRE')]: name, [column('ID_EMPRESA')]: String(((id - 1) % empresas) + 1) },
     })),
   );
-  await hbase.putRows(empresa, [...empresaNames].map(([id, name]) => ({ key: dimensionKey(id), cells: { [column('NOMBRE')]: name } })));
+  await hbase.putRows(
+    empresa,
+    [...empresaNames].map(([id, name]) => ({ key: dimensionKey(id), cells: { [column('NOMBRE')]: name } })),
+  );
   return { persona, empresa, personaNames, empresaNames };
 }
 
@@ -67,17 +70,17 @@ export function testConsumerConfig(fields: {
   hbaseRestUrl?: string;
 }): { env: Record<string, string>; config: ConsumerConfig } {
   const env: Record<string, string> = {
-    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    CONSUMER_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     CONSUMER_GROUP_ID: fields.groupId ?? uniqueName('group'),
-    TOPIC: fields.topic,
-    HBASE_REST_URL: fields.hbaseRestUrl ?? endpoints.hbaseRest,
-    TABLE_PERSONA: fields.dims.persona,
-    TABLE_EMPRESA: fields.dims.empresa,
-    TABLE_ENRICHED: fields.enriched,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    RETRY_INITIAL_MS: '100',
-    RETRY_MAX_MS: '2000',
+    CONSUMER_TOPIC: fields.topic,
+    CONSUMER_HBASE_REST_URL: fields.hbaseRestUrl ?? endpoints.hbaseRest,
+    CONSUMER_TABLE_PERSONA: fields.dims.persona,
+    CONSUMER_TABLE_EMPRESA: fields.dims.empresa,
+    CONSUMER_TABLE_ENRICHED: fields.enriched,
+    CONSUMER_HTTP_HOST: '127.0.0.1',
+    CONSUMER_HTTP_PORT: '0',
+    CONSUMER_RETRY_INITIAL_MS: '100',
+    CONSUMER_RETRY_MAX_MS: '2000',
     ...fields.extra,
   };
   return { env, config: loadConfig(env) };
@@ -122,7 +125,11 @@ export async function readDlq(topic: string, count: number, timeoutMs = 30_000):
         messages.push({ value: message.value, headers });
       },
     });
-    await eventually(async () => messages.length, (n) => n >= count, timeoutMs);
+    await eventually(
+      async () => messages.length,
+      (n) => n >= count,
+      timeoutMs,
+    );
     await sleep(500); // anything beyond `count` would show up here
   } finally {
     await consumer.disconnect();

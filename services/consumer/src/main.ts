@@ -24,6 +24,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => 
 try {
   await service.start();
 } catch (error) {
-  jsonLog('startup_failed', { error: (error as Error).message });
-  await shutdown(1);
+  const code = error instanceof ConsumerError ? error.code : undefined;
+  jsonLog('startup_failed', { code, error: (error as Error).message });
+  await shutdown(code === 'TORMENTA_CONSUMER_CONFIG_INVALID' ? 2 : 1);
 }
