@@ -74,15 +74,32 @@ function readJson<T>(file: string): T {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { partitions: { type: 'string', default: '6' } } });
+  // The local stack by default; --hbase-rest and --kafka-brokers load a cluster's HBase and Kafka instead.
+  const { values } = parseArgs({
+    options: {
+      partitions: { type: 'string', default: '6' },
+      'hbase-rest': { type: 'string' },
+      'kafka-brokers': { type: 'string' },
+    },
+  });
   const partitions = Number(values.partitions);
   if (!Number.isInteger(partitions) || partitions < 1) {
     console.error(`dataset: --partitions must be a whole number ≥ 1, got "${values.partitions}"`);
     process.exit(1);
   }
+  if (values['hbase-rest'] !== undefined && !URL.canParse(values['hbase-rest'])) {
+    console.error(`dataset: --hbase-rest must be a URL such as http://hbase-rest:8080, got "${values['hbase-rest']}"`);
+    process.exit(1);
+  }
   const { endpoints } = await import('../test/stack/layout.ts');
+  const hbaseRest = values['hbase-rest'] ?? endpoints.hbaseRest;
+  const kafkaBrokers =
+    values['kafka-brokers']
+      ?.split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean) ?? endpoints.kafkaBrokers;
   const began = Date.now();
-  loadDataset({ hbase: new HBaseRestClient({ url: endpoints.hbaseRest }), kafkaBrokers: endpoints.kafkaBrokers, partitions })
+  loadDataset({ hbase: new HBaseRestClient({ url: hbaseRest }), kafkaBrokers, partitions })
     .then(({ personas, empresas }) => {
       console.log(
         `dataset: ${TOPIC} ready (${partitions} partitions, 1 h retention); loaded ${personas} PERSONA and ${empresas} EMPRESA rows in ${((Date.now() - began) / 1000).toFixed(1)}s`,
@@ -90,7 +107,7 @@ if (import.meta.main) {
     })
     .catch((error: unknown) => {
       console.error(
-        `dataset: ${error instanceof Error ? error.message : String(error)} — is the stack up? (npm run stack -- up)`,
+        `dataset: ${error instanceof Error ? error.message : String(error)} — ${values['hbase-rest'] ? `are ${hbaseRest} and ${kafkaBrokers.join(',')} reachable?` : 'is the stack up? (npm run stack -- up)'}`,
       );
       process.exit(1);
     });

@@ -153,6 +153,26 @@ describe('the built images run', () => {
     expect(started.output()).toContain('CONSUMER_HBASE_REST_URL');
   });
 
+  it('consumer: refuses to start without its dimension tables, naming the setting (exit 2)', async () => {
+    const { image, node, tmp } = images.get('consumer')!;
+    const missing = `PKG_NO_PERSONA_${suffix}`;
+    const started = startImage(
+      image,
+      node,
+      {
+        CONSUMER_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+        CONSUMER_GROUP_ID: `packaging-missing-${suffix}`,
+        CONSUMER_HBASE_REST_URL: endpoints.hbaseRest,
+        CONSUMER_TABLE_PERSONA: missing,
+        CONSUMER_HTTP_HOST: '127.0.0.1',
+        CONSUMER_HTTP_PORT: String(await freePort()),
+      },
+      tmp,
+    );
+    expect(await started.exit).toBe(2);
+    expect(started.output()).toContain(`${missing} (CONSUMER_TABLE_PERSONA)`);
+  });
+
   it('consumer: joins its group on the local Kafka, answers /healthz and /metrics, and stops on SIGTERM', async () => {
     const { image, node, tmp } = images.get('consumer')!;
     const port = await freePort();
@@ -181,9 +201,10 @@ describe('the built images run', () => {
       expect(metrics).toContain('tormenta_consumer_batch_duration_seconds');
     } finally {
       started.child.kill('SIGTERM');
+      await started.exit;
+      for (const table of Object.values(tables)) await testHBase().dropTable(table);
     }
     expect(await started.exit).toBe(0);
-    for (const table of Object.values(tables)) await testHBase().dropTable(table);
   });
 
   it('autoscaler: rejects a bad setting by name', async () => {

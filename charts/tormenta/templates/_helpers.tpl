@@ -70,8 +70,13 @@ tormenta.io/instance: {{ .instance | quote }}
 {{- default (printf "%s-kafka-sasl" (include "tormenta.fullname" .)) .Values.kafka.sasl.existingSecret }}
 {{- end }}
 
-{{/* Pod-level scheduling and security shared by every workload. */}}
+{{/*
+Pod-level scheduling and security shared by every workload. No service links: Kubernetes would otherwise inject
+<SERVICE>_PORT-style variables for every Service in the namespace, and a Service named "consumer" or "producer" would
+hand our services settings (CONSUMER_PORT, PRODUCER_SERVICE_HOST) that they refuse as unknown.
+*/}}
 {{- define "tormenta.podCommon" -}}
+enableServiceLinks: false
 securityContext:
   {{- toYaml .Values.podSecurityContext | nindent 2 }}
 {{- with .Values.imagePullSecrets }}

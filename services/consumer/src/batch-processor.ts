@@ -91,10 +91,17 @@ export class BatchProcessor {
           this.#personas.names(ids.personas).catch((error: unknown) => rejected(error, 'read', tables.persona)),
           this.#empresas.names(ids.empresas).catch((error: unknown) => rejected(error, 'read', tables.empresa)),
         ]);
-        const enriched = enrichBatch(decoded, { personas, empresas }, this.#options.unknownIdPolicy, (this.#options.now ?? (() => new Date()))());
+        const enriched = enrichBatch(
+          decoded,
+          { personas, empresas },
+          this.#options.unknownIdPolicy,
+          (this.#options.now ?? (() => new Date()))(),
+        );
         if (!rowsStored) {
           const endWrite = metrics.hbaseWriteLatency.startTimer();
-          await hbase.putRows(tables.enriched, enriched.rows).catch((error: unknown) => rejected(error, 'write', tables.enriched));
+          await hbase
+            .putRows(tables.enriched, enriched.rows)
+            .catch((error: unknown) => rejected(error, 'write', tables.enriched));
           endWrite();
           rowsStored = true;
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from './config.ts';
+import { loadConfig, renamedSettings } from './config.ts';
 import { ConsumerError } from './errors.ts';
 
 const minimal = {
@@ -68,6 +68,7 @@ describe('loadConfig', () => {
       { CONSUMER_KAFKA_SASL_USERNAME: 'u', CONSUMER_KAFKA_SASL_PASSWORD: 'p' },
     ],
     ['CONSUMER_KAFKA_SSL', { CONSUMER_KAFKA_SSL: 'yes' }],
+    ['CONSUMER_UNKNOWN_ID_POLICI: not a known setting', { CONSUMER_UNKNOWN_ID_POLICI: 'dlq' }],
   ])('names %s when it is invalid', (variable, override) => {
     let thrown: unknown;
     try {
@@ -78,6 +79,18 @@ describe('loadConfig', () => {
     expect(thrown).toBeInstanceOf(ConsumerError);
     expect((thrown as ConsumerError).code).toBe('TORMENTA_CONSUMER_CONFIG_INVALID');
     expect((thrown as ConsumerError).message).toContain(variable);
+  });
+});
+
+describe('renamedSettings', () => {
+  it('names each setting of an earlier release that is set, with its new name', () => {
+    expect(
+      renamedSettings({ ...minimal, UNKNOWN_ID_POLICY: 'dlq', TOPIC: 't', HTTP_PORT: '', GROUP_ID: 'g', PATH: '/usr/bin' }),
+    ).toEqual([
+      'TOPIC is no longer read; set CONSUMER_TOPIC',
+      'UNKNOWN_ID_POLICY is no longer read; set CONSUMER_UNKNOWN_ID_POLICY',
+    ]);
+    expect(renamedSettings(minimal)).toEqual([]);
   });
 });
 

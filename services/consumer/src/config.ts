@@ -99,17 +99,26 @@ export interface ConsumerConfig {
   http: { host: string; port: number };
 }
 
-/** Only the variables the schema knows are read, so unrelated environment never fails start-up. */
+const PREFIX = 'CONSUMER_';
+
+/**
+ * Reads the CONSUMER_* variables; other environment never fails start-up, but a CONSUMER_* name the schema does not know
+ * (a typo would otherwise leave its default in force without a word) does.
+ */
 export function loadConfig(env: Record<string, string | undefined>): ConsumerConfig {
-  const known = Object.fromEntries(
-    Object.keys(variables)
-      .filter((name) => env[name] !== undefined && env[name] !== '')
-      .map((name) => [name, env[name]]),
+  const set = Object.keys(env).filter((name) => name.startsWith(PREFIX) && env[name] !== undefined && env[name] !== '');
+  const unknown = set.filter((name) => !Object.hasOwn(variables, name)).map((name) => `${name}: not a known setting`);
+  const parsed = schema.safeParse(
+    Object.fromEntries(set.filter((name) => Object.hasOwn(variables, name)).map((name) => [name, env[name]])),
   );
-  const parsed = schema.safeParse(known);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
-    throw new ConsumerError('TORMENTA_CONSUMER_CONFIG_INVALID', `invalid consumer configuration — ${problems.join('; ')}`);
+  if (!parsed.success || unknown.length > 0) {
+    const invalid = parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new ConsumerError(
+      'TORMENTA_CONSUMER_CONFIG_INVALID',
+      `invalid consumer configuration — ${[...unknown, ...invalid].join('; ')}`,
+    );
   }
   const value = parsed.data;
   return {
@@ -144,4 +153,15 @@ export function loadConfig(env: Record<string, string | undefined>): ConsumerCon
     retry: { initialMs: value.CONSUMER_RETRY_INITIAL_MS, maxMs: value.CONSUMER_RETRY_MAX_MS },
     http: { host: value.CONSUMER_HTTP_HOST, port: value.CONSUMER_HTTP_PORT },
   };
+}
+
+/**
+ * Settings of earlier releases, read no more since every setting carries the CONSUMER_ prefix: start-up warns about each
+ * one set, so an old deployment does not silently run on defaults (e.g. UNKNOWN_ID_POLICY=dlq quietly becoming null).
+ */
+export function renamedSettings(env: Record<string, string | undefined>): string[] {
+  return Object.keys(variables)
+    .map((name) => name.slice(PREFIX.length))
+    .filter((old) => old !== 'GROUP_ID' && env[old] !== undefined && env[old] !== '')
+    .map((old) => `${old} is no longer read; set ${PREFIX}${old}`);
 }

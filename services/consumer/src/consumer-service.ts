@@ -91,8 +91,8 @@ export class ConsumerService {
   /** Starts serving HTTP first (so probes answer during start-up), then joins the group. Returns the HTTP address. */
   async start(): Promise<string> {
     const address = await this.#http.listen({ host: this.#config.http.host, port: this.#config.http.port });
-    await this.#hbase.ensureTable(this.#config.tables.enriched, [FAMILY]);
     await this.#requireDimensionTables();
+    await this.#hbase.ensureTable(this.#config.tables.enriched, [FAMILY]);
     await ensureTopic(this.#config.kafka, { topic: this.#config.dlqTopic, partitions: 1, retentionMs: DLQ_RETENTION_MS });
     await this.#deadLetters.connect();
     await this.#reader.start();

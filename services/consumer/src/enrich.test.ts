@@ -9,7 +9,10 @@ function record(value: unknown): SourceRecord {
   return { source: { topic: 't', partition: 0, offset: String(offset++) }, key: null, value: Buffer.from(text) };
 }
 const names = {
-  personas: new Map<number, string | null>([[1, 'Ana'], [2, 'Luis']]),
+  personas: new Map<number, string | null>([
+    [1, 'Ana'],
+    [2, 'Luis'],
+  ]),
   empresas: new Map<number, string | null>([[10, 'Acme']]),
 };
 
@@ -43,11 +46,36 @@ describe('enrichBatch', () => {
   });
 
   it.each([
-    ['unknown persona, policy null', { ID_PERSONA: 9, ID_EMPRESA: 10, MONTO: 1 }, 'null', { rows: 1, dlq: undefined, outcome: 'unknown_id', absent: 'd:NOMBRE_PERSONA' }],
-    ['unknown empresa, policy null', { ID_PERSONA: 1, ID_EMPRESA: 99, MONTO: 1 }, 'null', { rows: 1, dlq: undefined, outcome: 'unknown_id', absent: 'd:NOMBRE_EMPRESA' }],
-    ['unknown persona, policy dlq', { ID_PERSONA: 9, ID_EMPRESA: 10, MONTO: 1 }, 'dlq', { rows: 0, dlq: 'unknown_persona', outcome: 'dead_lettered', absent: undefined }],
-    ['unknown empresa, policy dlq', { ID_PERSONA: 1, ID_EMPRESA: 99, MONTO: 1 }, 'dlq', { rows: 0, dlq: 'unknown_empresa', outcome: 'dead_lettered', absent: undefined }],
-    ['persona mapped to null, policy dlq', { ID_PERSONA: 3, ID_EMPRESA: 10, MONTO: 1 }, 'dlq', { rows: 0, dlq: 'unknown_persona', outcome: 'dead_lettered', absent: undefined }],
+    [
+      'unknown persona, policy null',
+      { ID_PERSONA: 9, ID_EMPRESA: 10, MONTO: 1 },
+      'null',
+      { rows: 1, dlq: undefined, outcome: 'unknown_id', absent: 'd:NOMBRE_PERSONA' },
+    ],
+    [
+      'unknown empresa, policy null',
+      { ID_PERSONA: 1, ID_EMPRESA: 99, MONTO: 1 },
+      'null',
+      { rows: 1, dlq: undefined, outcome: 'unknown_id', absent: 'd:NOMBRE_EMPRESA' },
+    ],
+    [
+      'unknown persona, policy dlq',
+      { ID_PERSONA: 9, ID_EMPRESA: 10, MONTO: 1 },
+      'dlq',
+      { rows: 0, dlq: 'unknown_persona', outcome: 'dead_lettered', absent: undefined },
+    ],
+    [
+      'unknown empresa, policy dlq',
+      { ID_PERSONA: 1, ID_EMPRESA: 99, MONTO: 1 },
+      'dlq',
+      { rows: 0, dlq: 'unknown_empresa', outcome: 'dead_lettered', absent: undefined },
+    ],
+    [
+      'persona mapped to null, policy dlq',
+      { ID_PERSONA: 3, ID_EMPRESA: 10, MONTO: 1 },
+      'dlq',
+      { rows: 0, dlq: 'unknown_persona', outcome: 'dead_lettered', absent: undefined },
+    ],
   ] as const)('%s', (_name, transaction, policy, expected) => {
     const withNull = { ...names, personas: new Map([...names.personas, [3, null]]) };
     const result = enrichBatch(decodeBatch([record(transaction)]), withNull, policy, at);

@@ -2,6 +2,4 @@
 import { hiveDdl } from './hive-ddl.ts';
 
 const [hbaseTable, hiveTable] = process.argv.slice(2);
-process.stdout.write(
-  `${hiveDdl({ ...(hbaseTable ? { hbaseTable } : {}), ...(hiveTable ? { hiveTable } : {}) })}\n`,
-);
+process.stdout.write(`${hiveDdl({ ...(hbaseTable ? { hbaseTable } : {}), ...(hiveTable ? { hiveTable } : {}) })}\n`);

@@ -35,7 +35,10 @@ describe('LruTtlCache', () => {
     expect(cache.get(8)).toBeUndefined();
   });
 
-  it.each([[0, 1], [1, 0]])('rejects maxEntries=%d ttlMs=%d', (maxEntries, ttlMs) => {
+  it.each([
+    [0, 1],
+    [1, 0],
+  ])('rejects maxEntries=%d ttlMs=%d', (maxEntries, ttlMs) => {
     expect(() => new LruTtlCache({ maxEntries, ttlMs })).toThrow(RangeError);
   });
 });

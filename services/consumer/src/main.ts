@@ -1,6 +1,6 @@
 // Entry point of the consumer pod: config from the environment, start, and a graceful stop on SIGTERM/SIGINT.
 import { ConsumerError } from './errors.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, renamedSettings } from './config.ts';
 import { ConsumerService, jsonLog } from './consumer-service.ts';
 
 let config;
@@ -11,6 +11,8 @@ try {
   jsonLog('startup_failed', { code: error.code, error: error.message });
   process.exit(2);
 }
+
+for (const warning of renamedSettings(process.env)) jsonLog('setting_renamed', { warning });
 
 const service = new ConsumerService(config, { onFatal: () => void shutdown(1) });
 

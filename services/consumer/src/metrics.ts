@@ -29,8 +29,16 @@ export function createConsumerMetrics(labels: { group: string }) {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
-    cacheHits: new Counter({ name: `${PREFIX}enrich_cache_hits_total`, help: 'Dimension lookups served by the cache', registers: [registry] }),
-    cacheMisses: new Counter({ name: `${PREFIX}enrich_cache_misses_total`, help: 'Dimension lookups sent to HBase', registers: [registry] }),
+    cacheHits: new Counter({
+      name: `${PREFIX}enrich_cache_hits_total`,
+      help: 'Dimension lookups served by the cache',
+      registers: [registry],
+    }),
+    cacheMisses: new Counter({
+      name: `${PREFIX}enrich_cache_misses_total`,
+      help: 'Dimension lookups sent to HBase',
+      registers: [registry],
+    }),
     hbaseWriteLatency: new Histogram({
       name: `${PREFIX}hbase_write_latency_seconds`,
       help: 'One multi-row PUT of a micro-batch into the enriched table (successful attempts), seconds',

@@ -6,9 +6,21 @@ const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
 describe('decodeRecord', () => {
   it.each([
     ['a plain transaction', '{"ID_PERSONA":1,"ID_EMPRESA":2,"MONTO":10.5}', { ID_PERSONA: 1, ID_EMPRESA: 2, MONTO: 10.5 }],
-    ['a string id', '{"ID_PERSONA":1,"ID_EMPRESA":2,"MONTO":0,"id":"abc"}', { ID_PERSONA: 1, ID_EMPRESA: 2, MONTO: 0, id: 'abc' }],
-    ['a numeric id, kept as text', '{"ID_PERSONA":1,"ID_EMPRESA":2,"MONTO":-3,"id":42}', { ID_PERSONA: 1, ID_EMPRESA: 2, MONTO: -3, id: '42' }],
-    ['unknown extra fields, dropped', '{"ID_PERSONA":1,"ID_EMPRESA":2,"MONTO":1,"x":true}', { ID_PERSONA: 1, ID_EMPRESA: 2, MONTO: 1 }],
+    [
+      'a string id',
+      '{"ID_PERSONA":1,"ID_EMPRESA":2,"MONTO":0,"id":"abc"}',
+      { ID_PERSONA: 1, ID_EMPRESA: 2, MONTO: 0, id: 'abc' },
+    ],
+    [
+      'a numeric id, kept as text',
+      '{"ID_PERSONA":1,"ID_EMPRESA":2,"MONTO":-3,"id":42}',
+      { ID_PERSONA: 1, ID_EMPRESA: 2, MONTO: -3, id: '42' },
+    ],
+    [
+      'unknown extra fields, dropped',
+      '{"ID_PERSONA":1,"ID_EMPRESA":2,"MONTO":1,"x":true}',
+      { ID_PERSONA: 1, ID_EMPRESA: 2, MONTO: 1 },
+    ],
   ])('accepts %s', (_name, json, transaction) => {
     expect(decodeRecord(bytes(json))).toEqual({ ok: true, transaction });
   });

@@ -24,9 +24,7 @@ export interface SourceRecord {
   value: Buffer | null;
 }
 
-export type DecodeResult =
-  | { ok: true; transaction: Transaction }
-  | { ok: false; reason: DlqReason; detail: string };
+export type DecodeResult = { ok: true; transaction: Transaction } | { ok: false; reason: DlqReason; detail: string };
 
 const id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const transactionSchema = z.object({

@@ -4,9 +4,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { encodeRecord, kafkajsRecord } from './kafkajs-patch.ts';
 
-// A produce request as the producer sends it, framed as on the wire: 2 topics, 3 partitions, 500 records per partition
-// (as the writer's batches) plus records of 20 kB and 70 kB, which an encoder keeps by reference rather than copies.
-// Run in this process (patched) and in a fresh one that loads kafkajs untouched; only the gzip level is set alike.
+// A produce request as the producer sends it, framed as on the wire: 2 topics, 4 partitions, 500 records per partition
+// (as the writer's batches), records of 20 kB and 70 kB (written into their batch), one with a header (left to kafkajs's
+// own record encoder, whose 30 kB value is then kept by reference) and 40 kB of incompressible bytes, so that batches are
+// kept by reference with gzip too. Run in a patched process and in one that loads kafkajs untouched; only the gzip level
+// is set alike. `roped` says whether the request's bytes were joined from chunks kept by reference.
 const produceRequestScript = `
   const { gzip, constants } = require('node:zlib');
   const { promisify } = require('node:util');
@@ -28,13 +30,19 @@ const produceRequestScript = `
       { partition: 0, firstSequence: 0, messages: messages(0, 500) },
       { partition: 1, firstSequence: 1500, messages: [...messages(1, 3), { key: 'big', value: 'v'.repeat(20000), timestamp: 1764000000001 }] },
     ] },
-    { topic: 'other', partitions: [{ partition: 2, firstSequence: 7, messages: [{ key: null, value: Buffer.alloc(70000, 3), timestamp: 1764000000002 }, ...messages(2, 500)] }] },
+    { topic: 'other', partitions: [
+      { partition: 2, firstSequence: 7, messages: [{ key: null, value: Buffer.alloc(70000, 3), timestamp: 1764000000002 }, ...messages(2, 500)] },
+      { partition: 3, firstSequence: 0, messages: [
+        { key: 'h', value: Buffer.alloc(30000, 5), headers: { trace: 'abc' }, timestamp: 1764000000003 },
+        { key: 'noise', value: Buffer.from(Array.from({ length: 40000 }, (_, i) => (i * 2654435761) >>> 24)), timestamp: 1764000000003 },
+      ] },
+    ] },
   ];
   module.exports = async (compression) => {
     const request = produce({ acks: -1, timeout: 30000, transactionalId: null, producerId: Long.fromInt(4242), producerEpoch: 3,
       compression, topicData });
     const encoded = await encodeRequest({ correlationId: 17, clientId: 'tormenta-test', request });
-    return encoded.buffer.toString('hex');
+    return { hex: encoded.buffer.toString('hex'), roped: encoded.chunks !== undefined };
   };
 `;
 
@@ -86,7 +94,8 @@ describe('kafkajs-patch', () => {
 
   it('encodes whole produce requests byte for byte as untouched kafkajs does, with and without gzip', () => {
     // Both in fresh processes: jest's module registry does not see the patch's swaps in Node's require cache.
-    const encode = (preamble: string): { record: string; hex: [string, string] } =>
+    type Encoded = { record: string; requests: { hex: string; roped: boolean }[] };
+    const encode = (preamble: string): Encoded =>
       JSON.parse(
         execFileSync(
           process.execPath,
@@ -94,19 +103,20 @@ describe('kafkajs-patch', () => {
             '--no-warnings',
             '-e',
             `${preamble}; ${produceRequestScript};
-            Promise.all([0, 1].map(module.exports)).then((hex) => console.log(JSON.stringify({
-              record: require('kafkajs/src/protocol/recordBatch/record/v0/index.js').name, hex })))`,
+            Promise.all([0, 1].map(module.exports)).then((requests) => console.log(JSON.stringify({
+              record: require('kafkajs/src/protocol/recordBatch/record/v0/index.js').name, requests })))`,
           ],
           { cwd: import.meta.dirname, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
         ),
-      ) as { record: string; hex: [string, string] };
+      ) as Encoded;
     const reference = encode('');
     const patched = encode(`require(${JSON.stringify(join(import.meta.dirname, 'kafkajs-patch.ts'))})`);
     expect(patched.record).toBe('encodeRecord');
     expect(reference.record).not.toBe('encodeRecord');
-    expect(reference.hex[0].length).toBeGreaterThan(2 * 250_000);
-    expect(patched.hex[0]).toBe(reference.hex[0]);
-    expect(patched.hex[1]).toBe(reference.hex[1]);
+    const expected = reference.requests.map((request) => request.hex);
+    expect(expected[0]?.length).toBeGreaterThan(2 * 250_000);
+    expect(patched.requests.map((request) => request.hex)).toEqual(expected);
+    expect(patched.requests.map((request) => request.roped)).toEqual([true, true]);
   });
 
   it("schedules kafkajs's throttle check as before, without Node's TimeoutNegativeWarning", () => {

@@ -9,7 +9,9 @@
 //   eight copies of a 100 kB batch, each into a fresh zero-filled buffer grown by doubling); now buffers from 16 kB up
 //   are kept by reference and joined once when the request is written (a rope), and growth no longer zero-fills;
 // - gzip ran at zlib's default level 6; level 1 takes a fraction of the CPU for a few percent more bytes on JSON records
-//   (decompression is the same).
+//   (decompression is the same);
+// - and, not on the produce path: kafkajs asked Node for a negative timeout on every client's first request, which Node 24
+//   reports as a TimeoutNegativeWarning; the same 1 ms, asked for as such.
 // Modules are swapped in the require cache, so this must run before kafkajs is first loaded (sendMessages.js and
 // recordBatch keep what they required at load time). So the package's modules take kafkajs from `kafkajs` below, never
 // from an import of 'kafkajs': imports are hoisted (by ES modules, and by a bundler across files), a require is not.
@@ -30,6 +32,8 @@ interface Encoder {
   joined?: Buffer;
   ensureAvailable(length: number): void;
   writeBufferInternal(buffer: Buffer): void;
+  writeBytes(value: unknown): Encoder;
+  writeInt32(value: number): Encoder;
   writeEncoder(value: Encoder | PendingRecord): Encoder;
   writeEncoderArray(value: Array<Encoder | PendingRecord>): Encoder;
   size(): number;
@@ -214,6 +218,15 @@ encoderPrototype.writeBufferInternal = function writeBufferInternal(this: Encode
   this.offset += buffer.length;
 };
 
+// A record batch is written with writeBytes, which would first grow the buffer by the batch's size only to keep 4 bytes.
+const writeSmallBytes = encoderPrototype.writeBytes;
+encoderPrototype.writeBytes = function writeLargeBytes(this: Encoder, value: unknown): Encoder {
+  if (!Buffer.isBuffer(value) || value.length < BY_REFERENCE) return writeSmallBytes.call(this, value);
+  this.writeInt32(value.length);
+  appendChunk(this, value);
+  return this;
+};
+
 encoderPrototype.writeEncoder = function writeEncoder(this: Encoder, value: Encoder | PendingRecord): Encoder {
   if (value instanceof PendingRecord) {
     value.writeTo(this);
@@ -251,7 +264,14 @@ Object.defineProperty(encoderPrototype, 'buffer', {
     if (this.chunks === undefined) return this.buf.subarray(0, this.offset);
     // Writes only ever lengthen an encoder, so a join of the same length is still the whole of it.
     const size = this.size();
-    if (this.joined?.length !== size) this.joined = Buffer.concat([...this.chunks, this.buf.subarray(0, this.offset)], size);
+    if (this.joined?.length !== size) {
+      this.joined = Buffer.concat([...this.chunks, this.buf.subarray(0, this.offset)], size);
+      // The join is now the encoder's bytes: the chunks it copied can go.
+      this.chunks = [this.joined];
+      this.chunksLength = size;
+      this.buf = this.buf.subarray(this.offset);
+      this.offset = 0;
+    }
     return this.joined;
   },
 });

@@ -7,8 +7,9 @@
 //   - producer RSS at a sustained 10 000 rec/s, and idle;
 //   - kafkajs with 1, 2 and 4 idempotent producers in the pool (PRODUCER_KAFKA_PRODUCERS), and the CPU share of the
 //     producer and of the load generator in every run, since both share this machine's cores.
-// The producer runs as the image runs it: bundled by scripts/build.ts (no TypeScript loaded at run time) and with the
-// environment Dockerfile.producer sets (NODE_OPTIONS' heap flags, MALLOC_ARENA_MAX), so the RSS is the deployed one.
+// The producer runs as the image runs it: bundled by scripts/build.ts (no TypeScript loaded at run time), with the
+// command-line flags and the environment (glibc's MALLOC_* settings) Dockerfile.producer sets, so the RSS is the
+// deployed one.
 // Transactions are fixed-shape (ID_PERSONA, ID_EMPRESA, MONTO, id ≤ 128 chars), so the largest valid record is ~190 B,
 // not 1 KB; the anchor uses the same record size so the ratio compares like with like.
 import { spawn, spawnSync } from 'node:child_process';
@@ -36,7 +37,9 @@ const IMAGE_ENV = imageEnv(DOCKERFILE);
 /** The image's command is `node <flags> <script>`: the flags are the deployed ones. */
 const NODE_FLAGS = imageCommand(DOCKERFILE).slice(1, -1);
 const IMAGE_SETTINGS = [
-  ...Object.entries(IMAGE_ENV).filter(([name]) => name !== 'NODE_ENV').map(([name, value]) => `${name}=${value}`),
+  ...Object.entries(IMAGE_ENV)
+    .filter(([name]) => name !== 'NODE_ENV')
+    .map(([name, value]) => `${name}=${value}`),
   'node',
   ...NODE_FLAGS,
 ].join(' ');
@@ -67,7 +70,14 @@ async function startProducer(writer: string, topic: string, compression: string,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; !(await fetch(`${base}/readyz`).then((r) => r.ok, () => false)); attempt++) {
+  for (
+    let attempt = 0;
+    !(await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    attempt++
+  ) {
     if (attempt > 150 || child.exitCode !== null) throw new Error(`bench producer (${writer}) not ready`);
     await sleep(200);
   }
@@ -109,7 +119,13 @@ interface Measured extends DriveResult {
   loadCpu: number;
 }
 
-async function measured(producer: Producer, payloads: Buffer[], seconds: number, clients: number, rate?: number): Promise<Measured> {
+async function measured(
+  producer: Producer,
+  payloads: Buffer[],
+  seconds: number,
+  clients: number,
+  rate?: number,
+): Promise<Measured> {
   const pid = producer.child.pid as number;
   const [producerBefore, loadBefore, started] = [cpuSeconds(pid), cpuSeconds(), Date.now()];
   const result = await drive(producer.base, payloads, seconds, clients, rate);
@@ -137,11 +153,26 @@ async function producerPerformance(recordSize: number, records: number, compress
   const run = (): ReturnType<typeof spawnSync> =>
     spawnSync(
       requireJava17(),
-      ['-Xmx512m', '-cp', `${resolveJars('kafka')}/*`, 'org.apache.kafka.tools.ProducerPerformance', '--topic', topicName,
-        '--num-records', String(records), '--record-size', String(recordSize), '--throughput', '-1',
-        '--producer-props', `bootstrap.servers=${endpoints.kafkaBrokers[0]}`, 'acks=all', `compression.type=${compression}`,
+      [
+        '-Xmx512m',
+        '-cp',
+        `${resolveJars('kafka')}/*`,
+        'org.apache.kafka.tools.ProducerPerformance',
+        '--topic',
+        topicName,
+        '--num-records',
+        String(records),
+        '--record-size',
+        String(recordSize),
+        '--throughput',
+        '-1',
+        '--producer-props',
+        `bootstrap.servers=${endpoints.kafkaBrokers[0]}`,
+        'acks=all',
+        `compression.type=${compression}`,
         // The level the writer uses (kafkajs-patch.ts); Kafka's own default is zlib's 6.
-        ...(compression === 'gzip' ? ['compression.gzip.level=1'] : [])],
+        ...(compression === 'gzip' ? ['compression.gzip.level=1'] : []),
+      ],
       { encoding: 'utf8', timeout: 120_000 },
     );
   const result = run();
@@ -182,7 +213,9 @@ const round = (value: number, digits = 0): number => Number(value.toFixed(digits
 const mb = (perSecond: number): number => round((perSecond * recordBytes) / 1e6, 1);
 const percent = (share: number): string => `${Math.round(share * 100)}%`;
 
-console.log(`record size ${recordBytes} B, batches of ${BATCH}, ${CLIENTS} clients, ${SECONDS} s per run, producer bundled, ${IMAGE_SETTINGS}`);
+console.log(
+  `record size ${recordBytes} B, batches of ${BATCH}, ${CLIENTS} clients, ${SECONDS} s per run, producer bundled, ${IMAGE_SETTINGS}`,
+);
 // On a shared 2-core machine the anchor alone swings by half between runs, so it is measured three times, interleaved
 // with the main figures, and both are taken as medians.
 const REPEATS = 3;
@@ -201,14 +234,23 @@ for (let repeat = 0; repeat < REPEATS; repeat++) {
   }
 }
 const anchors: Record<Compression, number> = { gzip: median(anchorRuns.gzip), none: median(anchorRuns.none) };
-const medianRun = (runs: Measured[]): Measured => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
+const medianRun = (runs: Measured[]): Measured =>
+  [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
 for (const compression of COMPRESSIONS) {
   const anchor = anchors[compression];
-  console.log(`kafka ProducerPerformance, compression ${compression.padEnd(4)}  ${round(anchor)} rec/s  ${mb(anchor)} MB/s (median of ${REPEATS})`);
+  console.log(
+    `kafka ProducerPerformance, compression ${compression.padEnd(4)}  ${round(anchor)} rec/s  ${mb(anchor)} MB/s (median of ${REPEATS})`,
+  );
 }
 const runs: { name: string; writer: string; compression: Compression; producers: number; measured?: Measured }[] = [
   { name: 'producer.push_to_kafka', writer: 'kafkajs', compression: 'gzip', producers: 2, measured: medianRun(mainRuns.gzip) },
-  { name: 'producer.push_to_kafka_uncompressed', writer: 'kafkajs', compression: 'none', producers: 2, measured: medianRun(mainRuns.none) },
+  {
+    name: 'producer.push_to_kafka_uncompressed',
+    writer: 'kafkajs',
+    compression: 'none',
+    producers: 2,
+    measured: medianRun(mainRuns.none),
+  },
   { name: 'producer.push_to_kafka_1_producer', writer: 'kafkajs', compression: 'gzip', producers: 1 },
   { name: 'producer.push_to_kafka_4_producers', writer: 'kafkajs', compression: 'gzip', producers: 4 },
   { name: 'producer.push_to_kafka_platformatic', writer: 'platformatic', compression: 'gzip', producers: 1 },
@@ -221,7 +263,9 @@ for (const run of runs) {
   const ratio = round(result.perSecond / anchor, 2);
   const cpu = `CPU producer ${percent(result.producerCpu)} load generator ${percent(result.loadCpu)} of one core`;
   const pool = run.writer === 'kafkajs' ? `, ${run.producers} producer(s)` : '';
-  console.log(`${run.name.padEnd(48)} ${round(result.perSecond)} rec/s  ${mb(result.perSecond)} MB/s  ratio ${ratio}  non-2xx ${result.failures}  ${cpu}`);
+  console.log(
+    `${run.name.padEnd(48)} ${round(result.perSecond)} rec/s  ${mb(result.perSecond)} MB/s  ratio ${ratio}  non-2xx ${result.failures}  ${cpu}`,
+  );
   entries.push({
     name: run.name,
     value: round(result.perSecond),
@@ -255,5 +299,11 @@ const rssEntry = (name: string, value: Memory, what: string): BenchEntry => ({
   command: `${command}  # ${what}; bundled, ${IMAGE_SETTINGS}; anonymous (RssAnon) ${round(value.anon, 1)} MB, the rest is the node binary's mapped text`,
 });
 entries.push(rssEntry('producer.rss_at_10k', rss.peak, `peak VmRSS at 10000 rec/s, CPU ${percent(rss.producerCpu)} of one core`));
-entries.push({ ...rssEntry('producer.rss_idle', rss.idle, 'VmRSS idle after start-up'), anchor: null, anchorValue: null, goal: '<= 100 MB', met: rss.idle.rss <= 100 });
+entries.push({
+  ...rssEntry('producer.rss_idle', rss.idle, 'VmRSS idle after start-up'),
+  anchor: null,
+  anchorValue: null,
+  goal: '<= 100 MB',
+  met: rss.idle.rss <= 100,
+});
 console.log(`recorded in ${recordEntries('producer', entries)}`);

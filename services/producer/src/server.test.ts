@@ -1,5 +1,5 @@
 // What the ingest server loads: no route declares a schema, so fastify's schema compilers (Ajv, fast-json-stringify)
-// must never be loaded — they were a tenth of the producer's memory — and a schema added later fails loudly.
+// must never be loaded — ~3.5 MB of the producer's ~95 MB at 10 000 rec/s — and a schema added later fails loudly.
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
