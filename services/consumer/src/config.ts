@@ -59,7 +59,7 @@ const variables = {
 };
 
 const schema = z
-  .object(variables)
+  .strictObject(variables)
   .refine((env) => env.CONSUMER_RETRY_MAX_MS >= env.CONSUMER_RETRY_INITIAL_MS, {
     path: ['CONSUMER_RETRY_MAX_MS'],
     message: 'must be >= CONSUMER_RETRY_INITIAL_MS',
@@ -106,19 +106,15 @@ const PREFIX = 'CONSUMER_';
  * (a typo would otherwise leave its default in force without a word) does.
  */
 export function loadConfig(env: Record<string, string | undefined>): ConsumerConfig {
-  const set = Object.keys(env).filter((name) => name.startsWith(PREFIX) && env[name] !== undefined && env[name] !== '');
-  const unknown = set.filter((name) => !Object.hasOwn(variables, name)).map((name) => `${name}: not a known setting`);
-  const parsed = schema.safeParse(
-    Object.fromEntries(set.filter((name) => Object.hasOwn(variables, name)).map((name) => [name, env[name]])),
-  );
-  if (!parsed.success || unknown.length > 0) {
-    const invalid = parsed.success
-      ? []
-      : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
-    throw new ConsumerError(
-      'TORMENTA_CONSUMER_CONFIG_INVALID',
-      `invalid consumer configuration — ${[...unknown, ...invalid].join('; ')}`,
+  const set = Object.entries(env).filter(([name, value]) => name.startsWith(PREFIX) && value !== undefined && value !== '');
+  const parsed = schema.safeParse(Object.fromEntries(set));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((name) => `${name}: not a known setting`)
+        : [`${issue.path.join('.') || '(env)'}: ${issue.message}`],
     );
+    throw new ConsumerError('TORMENTA_CONSUMER_CONFIG_INVALID', `invalid consumer configuration — ${problems.join('; ')}`);
   }
   const value = parsed.data;
   return {

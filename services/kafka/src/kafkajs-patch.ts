@@ -26,10 +26,9 @@ interface Encoder {
   buf: Buffer;
   readonly buffer: Buffer;
   offset: number;
-  /** Rope: bytes before `buf`, in order, kept by reference; their total length; and the last join of everything. */
+  /** Rope: bytes before `buf`, in order, kept by reference, and their total length. */
   chunks?: Buffer[];
   chunksLength?: number;
-  joined?: Buffer;
   ensureAvailable(length: number): void;
   writeBufferInternal(buffer: Buffer): void;
   writeBytes(value: unknown): Encoder;
@@ -262,17 +261,15 @@ Object.defineProperty(encoderPrototype, 'buffer', {
   configurable: true,
   get(this: Encoder): Buffer {
     if (this.chunks === undefined) return this.buf.subarray(0, this.offset);
-    // Writes only ever lengthen an encoder, so a join of the same length is still the whole of it.
-    const size = this.size();
-    if (this.joined?.length !== size) {
-      this.joined = Buffer.concat([...this.chunks, this.buf.subarray(0, this.offset)], size);
-      // The join is now the encoder's bytes: the chunks it copied can go.
-      this.chunks = [this.joined];
-      this.chunksLength = size;
+    // Joined once: the join then stands for everything before it, so a second read (or one lone chunk) costs nothing.
+    if (this.chunks.length > 1 || this.offset > 0) {
+      const joined = Buffer.concat([...this.chunks, this.buf.subarray(0, this.offset)], this.size());
+      this.chunks = [joined];
+      this.chunksLength = joined.length;
       this.buf = this.buf.subarray(this.offset);
       this.offset = 0;
     }
-    return this.joined;
+    return this.chunks[0]!;
   },
 });
 
