@@ -13,7 +13,7 @@ async function main(command: string | undefined, argument: string | undefined): 
     case 'up': {
       const report = await stackUp(log);
       log(
-        `up in ${report.seconds.toFixed(1)}s — Kafka ${endpoints.kafkaBrokers.join(',')}, HBase REST ${endpoints.hbaseRest}, Prometheus ${endpoints.prometheus}`,
+        `up in ${report.seconds.toFixed(1)}s — Kafka ${endpoints.kafkaBrokers.join(',')}, HBase REST ${endpoints.hbaseRest}, Prometheus ${endpoints.prometheus}, MQTT ${endpoints.mqtt}`,
       );
       return;
     }

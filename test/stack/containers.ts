@@ -13,6 +13,7 @@ const images = {
   kafka: process.env.TORMENTA_KAFKA_IMAGE ?? 'confluentinc/cp-kafka:8.0.0',
   hbase: process.env.TORMENTA_HBASE_IMAGE ?? 'dajobe/hbase:latest',
   prometheus: process.env.TORMENTA_PROMETHEUS_IMAGE ?? 'prom/prometheus:v3.5.0',
+  mosquitto: process.env.TORMENTA_MOSQUITTO_IMAGE ?? 'eclipse-mosquitto:2.0.22',
 };
 
 export async function containersUp(log: (line: string) => void): Promise<void> {
@@ -46,6 +47,18 @@ export async function containersUp(log: (line: string) => void): Promise<void> {
       .withReuse()
       .start();
     log(`prometheus: ${images.prometheus} on 127.0.0.1:${ports.prometheus}`);
+    await new GenericContainer(images.mosquitto)
+      .withExposedPorts({ container: 1883, host: ports.mqtt })
+      .withCopyContentToContainer([
+        {
+          content: 'listener 1883 0.0.0.0\nallow_anonymous true\npersistence true\npersistence_location /mosquitto/data/\n',
+          target: '/mosquitto/config/mosquitto.conf',
+        },
+      ])
+      .withLabels({ [LABEL]: 'mosquitto' })
+      .withReuse()
+      .start();
+    log(`mosquitto: ${images.mosquitto} on 127.0.0.1:${ports.mqtt}`);
   } catch (error) {
     throw new StackError(`containers: ${error instanceof Error ? error.message : String(error)} — is a Docker engine running?`);
   }

@@ -28,6 +28,7 @@ export const ports = {
   hbaseRegionServer: port('TORMENTA_HBASE_REGIONSERVER_PORT', 16020),
   hbaseRest: port('TORMENTA_HBASE_REST_PORT', 8080),
   prometheus: port('TORMENTA_PROMETHEUS_PORT', 9090),
+  mqtt: port('TORMENTA_MQTT_PORT', 1883),
 };
 
 /** Addresses the services and tests use to reach the stack. */
@@ -35,6 +36,7 @@ export const endpoints = {
   kafkaBrokers: [`${host}:${ports.kafka}`],
   hbaseRest: `http://${host}:${ports.hbaseRest}`,
   prometheus: `http://${host}:${ports.prometheus}`,
+  mqtt: `mqtt://${host}:${ports.mqtt}`,
 };
 
 export function componentDir(component: string): string {

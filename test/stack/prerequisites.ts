@@ -69,21 +69,38 @@ export async function requireFreePorts(component: string, wanted: Record<string,
   }
 }
 
+/**
+ * Installs a Debian package on the spot when we are root on a Debian-like machine; `apt-get update` only when the
+ * package is not known yet. Returns whether `binary` exists afterwards.
+ */
+function installFromDebian(pkg: string, binary: string, label: string): boolean {
+  if (process.getuid?.() !== 0 || spawnSync('apt-get', ['--version']).status !== 0) return false;
+  process.stderr.write(`stack: installing ${label} from Debian (apt-get install ${pkg})\n`);
+  const install = (): boolean =>
+    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], {
+      stdio: 'ignore',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status === 0;
+  if (!install()) {
+    if (spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore' }).status !== 0 || !install()) return false;
+  }
+  return existsSync(binary);
+}
+
 /** Debian's prometheus package; installed on the spot when we are root on a Debian-like machine. */
 export function requirePrometheus(): string {
   const binary = process.env.TORMENTA_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
-  if (existsSync(binary)) return binary;
-  const isRoot = process.getuid?.() === 0;
-  if (isRoot && spawnSync('apt-get', ['--version']).status === 0) {
-    process.stderr.write('stack: installing Prometheus from Debian (apt-get install prometheus)\n');
-    const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-    const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'prometheus'], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    if (update.status === 0 && install.status === 0 && existsSync(binary)) return binary;
-  }
+  if (existsSync(binary) || installFromDebian('prometheus', binary, 'Prometheus')) return binary;
   throw new StackError(
     `Prometheus not found at ${binary}; install it (Debian: apt-get install prometheus) or set TORMENTA_PROMETHEUS_BIN`,
+  );
+}
+
+/** Debian's mosquitto package (the MQTT broker); installed on the spot like Prometheus. */
+export function requireMosquitto(): string {
+  const binary = process.env.TORMENTA_MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
+  if (existsSync(binary) || installFromDebian('mosquitto', binary, 'Mosquitto')) return binary;
+  throw new StackError(
+    `Mosquitto not found at ${binary}; install it (Debian: apt-get install mosquitto) or set TORMENTA_MOSQUITTO_BIN`,
   );
 }

@@ -6,6 +6,7 @@ import { StackError } from './errors.ts';
 import { ports } from './layout.ts';
 import { requireFreePorts } from './prerequisites.ts';
 import { logFile, runningPid, stopProcess } from './processes.ts';
+import { MOSQUITTO, mosquittoHealthy, startMosquitto } from './mosquitto.ts';
 import { PROMETHEUS, prometheusReady, startPrometheus } from './prometheus.ts';
 
 interface Component {
@@ -30,6 +31,7 @@ export const components: Component[] = [
   },
   { name: HBASE_REST, ports: { rest: ports.hbaseRest }, start: startHBaseRest, healthy: hbaseHealthy },
   { name: PROMETHEUS, ports: { web: ports.prometheus }, start: startPrometheus, healthy: prometheusReady },
+  { name: MOSQUITTO, ports: { mqtt: ports.mqtt }, start: startMosquitto, healthy: mosquittoHealthy },
 ];
 
 export interface UpReport {
