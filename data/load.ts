@@ -3,7 +3,6 @@
 //   npm run dataset -- [--partitions 6]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import {
   column,
   dimensionKey,
@@ -16,6 +15,7 @@ import {
   TABLE_PERSONA,
 } from '@tormenta/hbase';
 import type { HBaseRow } from '@tormenta/hbase';
+import { ensureTopic } from '@tormenta/kafka';
 import type { Empresa, Persona } from './dataset.ts';
 import { datasetFiles } from './generate.ts';
 
@@ -43,25 +43,13 @@ function cellsOf<T extends object>(record: T, columns: readonly string[]): Recor
   return Object.fromEntries(columns.map((name) => [column(name), String(values[name])]));
 }
 
-export async function ensureTopic(brokers: string[], topic: string, partitions: number): Promise<boolean> {
-  const admin = new Kafka({ clientId: 'tormenta-dataset', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    return await admin.createTopics({
-      topics: [
-        { topic, numPartitions: partitions, configEntries: [{ name: 'retention.ms', value: String(TOPIC_RETENTION_MS) }] },
-      ],
-      waitForLeaders: true,
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 export async function loadDataset(target: LoadTarget): Promise<{ personas: number; empresas: number }> {
   const tables = target.tables ?? { persona: TABLE_PERSONA, empresa: TABLE_EMPRESA, enriched: TABLE_ENRICHED };
   for (const table of Object.values(tables)) await target.hbase.ensureTable(table, [FAMILY]);
-  await ensureTopic(target.kafkaBrokers, target.topic ?? TOPIC, target.partitions);
+  await ensureTopic(
+    { brokers: target.kafkaBrokers, clientId: 'tormenta-dataset' },
+    { topic: target.topic ?? TOPIC, partitions: target.partitions, retentionMs: TOPIC_RETENTION_MS },
+  );
   const personas = readJson<Persona[]>(datasetFiles.personas);
   const empresas = readJson<Empresa[]>(datasetFiles.empresas);
   await target.hbase.putRows(tables.empresa, empresas.map(empresaRow));

@@ -1,7 +1,8 @@
 // Per-test resources on the shared stack: unique topic and table names, so tests never see each other's data.
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { HBaseRestClient } from '@tormenta/hbase';
+import { kafkajs } from '@tormenta/kafka';
 import { endpoints } from './layout.ts';
 
 export function uniqueName(prefix: string): string {
@@ -9,7 +10,7 @@ export function uniqueName(prefix: string): string {
 }
 
 export function testKafka(clientId = uniqueName('test-client')): Kafka {
-  return new Kafka({ clientId, brokers: endpoints.kafkaBrokers, logLevel: logLevel.NOTHING });
+  return new kafkajs.Kafka({ clientId, brokers: endpoints.kafkaBrokers, logLevel: kafkajs.logLevel.NOTHING });
 }
 
 export async function createTopic(name = uniqueName('topic'), partitions = 3): Promise<string> {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StackError } from './errors.ts';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkajs } from '@tormenta/kafka';
 import { componentDir, endpoints, host, ports } from './layout.ts';
 import { classpath, requireJava17, resolveJars } from './prerequisites.ts';
 import { isPortOpen, runningPid, startProcess, waitUntil } from './processes.ts';
@@ -128,10 +128,10 @@ export function clusterId(): string {
 }
 
 export async function kafkaHealthy(brokers: string[] = endpoints.kafkaBrokers): Promise<boolean> {
-  const admin = new Kafka({
+  const admin = new kafkajs.Kafka({
     clientId: 'tormenta-stack',
     brokers,
-    logLevel: logLevel.NOTHING,
+    logLevel: kafkajs.logLevel.NOTHING,
     retry: { retries: 1 },
   }).admin();
   try {

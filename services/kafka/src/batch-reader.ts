@@ -4,7 +4,7 @@
 // stays near one interval); a bounded buffer blocks its handler when the sink falls behind, and `pause()` stops fetching
 // outright while the sink is failing.
 import { kafkajs } from './kafkajs-patch.ts';
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
 import { kafkajsConnection } from './connection.ts';
 import type { KafkaConnection } from './connection.ts';
 
@@ -16,6 +16,8 @@ export interface ConsumedRecord {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
+  /** As kafkajs decoded them: a header sent several times is an array. */
+  headers?: IHeaders | undefined;
 }
 
 export interface CommittedPartition {
@@ -177,6 +179,7 @@ export class MicroBatchReader {
         offset: message.offset,
         key: message.key,
         value: message.value,
+        headers: message.headers,
       });
       // Resolving only moves kafkajs' fetch position; what is committed is decided after the batch is stored.
       resolveOffset(message.offset);

@@ -1,3 +1,5 @@
+export { createMessageWriter } from './factory.ts';
+export { assertKafkajsPatched, kafkajs } from './kafkajs-patch.ts';
 export { KafkajsWriter, WRITER_DEFAULTS, classify } from './writer.ts';
 export type { Compression, KafkaWriterOptions, MessageWriter, OutgoingMessage } from './writer.ts';
 export { KafkaWriteError } from './errors.ts';

@@ -180,6 +180,14 @@ export function encodeRecord(args: RecordArgs): Encoder | PendingRecord {
 /** False when kafkajs was loaded before this module (its own, slower code is then in use). */
 export const kafkajsPatched = require.cache[require.resolve('kafkajs/src/producer/sendMessages.js')] === undefined;
 
+/** Throws when kafkajs was loaded before the patches above, i.e. something imported 'kafkajs' apart from this package. */
+export function assertKafkajsPatched(): void {
+  if (kafkajsPatched) return;
+  throw new Error(
+    "kafkajs was loaded before @tormenta/kafka could patch it (services/kafka/src/kafkajs-patch.ts): some module imported 'kafkajs' directly; import { kafkajs } from '@tormenta/kafka' instead",
+  );
+}
+
 if (kafkajsPatched) {
   replace(require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js'), groupMessagesPerPartition);
   replace(require.resolve('kafkajs/src/protocol/recordBatch/record/v0/index.js'), encodeRecord);

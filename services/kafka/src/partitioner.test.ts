@@ -2,14 +2,25 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
 import type { PartitionMetadata } from 'kafkajs';
-import { JavaCompatiblePartitioner, murmur2 } from './partitioner.ts';
+import { JavaCompatiblePartitioner, murmur2, platformaticJavaCompatiblePartitioner } from './partitioner.ts';
 
 const partitionMetadata = (count: number): PartitionMetadata[] =>
   Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }));
 
 describe('JavaCompatiblePartitioner', () => {
   const keys = [
-    '', '1', '12', '123', '1234', '12345', '1000', '99999', 'ID_PERSONA', 'ñandú', '日本語キー', '😀x',
+    '',
+    '1',
+    '12',
+    '123',
+    '1234',
+    '12345',
+    '1000',
+    '99999',
+    'ID_PERSONA',
+    'ñandú',
+    '日本語キー',
+    '😀x',
     ...Array.from({ length: 300 }, (_, i) => String(i * 7_919)),
     ...Array.from({ length: 50 }, () => randomBytes(1 + Math.floor(Math.random() * 40)).toString('latin1')),
   ];
@@ -39,7 +50,33 @@ describe('JavaCompatiblePartitioner', () => {
     const partitioner = JavaCompatiblePartitioner();
     const metadata = partitionMetadata(3);
     expect(partitioner({ topic: 't', partitionMetadata: metadata, message: { key: 'k', partition: 2, value: 'v' } })).toBe(2);
-    const seen = new Set(Array.from({ length: 9 }, () => partitioner({ topic: 't', partitionMetadata: metadata, message: { value: 'v' } })));
+    const seen = new Set(
+      Array.from({ length: 9 }, () => partitioner({ topic: 't', partitionMetadata: metadata, message: { value: 'v' } })),
+    );
     expect([...seen].sort()).toEqual([0, 1, 2]);
+  });
+});
+
+describe('platformaticJavaCompatiblePartitioner', () => {
+  it('puts every key on the partition kafkajs would, once @platformatic/kafka takes it modulo the partition count', () => {
+    const ours = platformaticJavaCompatiblePartitioner();
+    const theirs = Partitioners.DefaultPartitioner();
+    const keys = ['', '1', '12', '123', 'ñandú', '日本語キー', ...Array.from({ length: 500 }, (_, i) => String(i * 7_919))];
+    for (const partitions of [1, 3, 6, 12]) {
+      for (const key of keys) {
+        const kafkajsPartition = theirs({
+          topic: 't',
+          partitionMetadata: partitionMetadata(partitions),
+          message: { key, value: 'v' },
+        });
+        expect([key, ours({}, Buffer.from(key)) % partitions]).toEqual([key, kafkajsPartition]);
+      }
+    }
+  });
+
+  it('spreads keyless messages over every partition', () => {
+    const partitioner = platformaticJavaCompatiblePartitioner();
+    const seen = new Set(Array.from({ length: 6 }, () => partitioner({}, undefined) % 6));
+    expect(seen.size).toBe(6);
   });
 });

@@ -48,3 +48,17 @@ export const JavaCompatiblePartitioner: ICustomPartitioner = () => {
     return (pool[(next & 0x7fffffff) % pool.length] as { partitionId: number }).partitionId;
   };
 };
+
+/**
+ * The same placement for @platformatic/kafka, which takes a partitioner's number modulo the partition count: its own
+ * default (murmur2 >>> 0) puts about half of the keys elsewhere than the Java client and kafkajs, breaking per-key order
+ * across clients. Keyless messages go round-robin.
+ */
+export function platformaticJavaCompatiblePartitioner(): (message: unknown, key: Buffer | undefined) => number {
+  let next = Math.floor(Math.random() * 2 ** 31);
+  return (_message, key) => {
+    if (key !== undefined) return murmur2(key) & 0x7fffffff;
+    next = (next + 1) & 0x7fffffff;
+    return next;
+  };
+}

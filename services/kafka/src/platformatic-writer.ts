@@ -5,6 +5,7 @@
 import { Producer } from '@platformatic/kafka';
 import type { CompressionAlgorithmValue } from '@platformatic/kafka';
 import type { KafkaConnection } from './connection.ts';
+import { platformaticJavaCompatiblePartitioner } from './partitioner.ts';
 import { SendQueue } from './send-queue.ts';
 import { WRITER_DEFAULTS, classify, withDeadline } from './writer.ts';
 import type { KafkaWriterOptions, MessageWriter, OutgoingMessage } from './writer.ts';
@@ -26,7 +27,8 @@ function connectionOptions(connection: KafkaConnection): Record<string, unknown>
 }
 
 export class PlatformaticWriter implements MessageWriter {
-  readonly #options: PlatformaticWriterOptions & Omit<typeof WRITER_DEFAULTS, 'compression'> & { compression: CompressionAlgorithmValue };
+  readonly #options: PlatformaticWriterOptions &
+    Omit<typeof WRITER_DEFAULTS, 'compression'> & { compression: CompressionAlgorithmValue };
   readonly #queue: SendQueue;
   #producer: PlatformaticProducer | undefined;
   #available = true;
@@ -65,6 +67,7 @@ export class PlatformaticWriter implements MessageWriter {
       acks: -1,
       compression: this.#options.compression,
       autocreateTopics: false,
+      partitioner: platformaticJavaCompatiblePartitioner(),
       retries: this.#options.retries,
       timeout: this.#options.requestTimeoutMs,
     });

@@ -3,7 +3,8 @@ import { KafkaWriteError } from './errors.ts';
 import { SendQueue } from './send-queue.ts';
 import type { OutgoingMessage } from './writer.ts';
 
-const messages = (count: number): OutgoingMessage[] => Array.from({ length: count }, (_, i) => ({ key: String(i), value: Buffer.from('x') }));
+const messages = (count: number): OutgoingMessage[] =>
+  Array.from({ length: count }, (_, i) => ({ key: String(i), value: Buffer.from('x') }));
 
 describe('SendQueue', () => {
   it('counts queued and in-flight messages until their send settles, one batch at a time', async () => {

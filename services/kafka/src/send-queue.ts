@@ -88,8 +88,12 @@ export class SendQueue {
       const reason = error instanceof Error ? error.message : String(error);
       for (const pending of group) {
         pending.reject(
-          new KafkaWriteError(code, `Kafka did not acknowledge ${pending.messages.length} message(s): ${reason}`,
-            indexes(pending.messages.length), { cause: error }),
+          new KafkaWriteError(
+            code,
+            `Kafka did not acknowledge ${pending.messages.length} message(s): ${reason}`,
+            indexes(pending.messages.length),
+            { cause: error },
+          ),
         );
       }
       return;

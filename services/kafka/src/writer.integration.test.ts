@@ -1,10 +1,12 @@
-// The writer's pool of idempotent producers against the real Kafka: concurrent writes spread over several producers are
-// each stored exactly once, with the same content, on the partition the key names.
+// The writers against the real Kafka: concurrent writes (over several producers for the kafkajs pool) are each stored
+// exactly once, with the same content, on the partition the Java client would choose for the key.
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { createTopic, deleteTopic, testKafka, uniqueName } from '../../../test/stack/fixtures.ts';
 import { endpoints } from '../../../test/stack/layout.ts';
 import { murmur2 } from './partitioner.ts';
-import { KafkajsWriter } from './writer.ts';
+import { createMessageWriter } from './factory.ts';
+import { PlatformaticWriter } from './platformatic-writer.ts';
+import type { MessageWriter } from './writer.ts';
 
 jest.setTimeout(120_000);
 
@@ -36,21 +38,43 @@ async function readAll(topic: string, expected: number): Promise<Map<string, { k
   return seen;
 }
 
-describe('KafkajsWriter with a pool of producers', () => {
+describe('the writer from createMessageWriter, with a pool of producers', () => {
   it('stores every message of concurrent writes exactly once, on its key partition', async () => {
     const topic = await createTopic(uniqueName('writer_pool'), 3);
     topics.push(topic);
-    const writer = new KafkajsWriter({ brokers: endpoints.kafkaBrokers, clientId: uniqueName('writer'), topic, producers: 3, maxBatchMessages: 250 });
-    const writes = Array.from({ length: 24 }, (_, w) =>
-      writer.write(Array.from({ length: 100 }, (_, i) => ({ key: String((w * 100 + i) % 97), value: Buffer.from(`${w}-${i}`) }))),
-    );
-    await Promise.all(writes);
-    await writer.close();
-    const seen = await readAll(topic, 2_400);
-    expect(seen.size).toBe(2_400);
-    for (const [value, { key, partition, count }] of seen) {
-      expect([value, count]).toEqual([value, 1]);
-      expect(partition).toBe((murmur2(key) & 0x7fffffff) % 3);
-    }
+    const writer = createMessageWriter({
+      brokers: endpoints.kafkaBrokers,
+      clientId: uniqueName('writer'),
+      topic,
+      producers: 3,
+      maxBatchMessages: 250,
+    });
+    await expectKeyPartitions(writer, topic);
   });
 });
+
+describe('PlatformaticWriter', () => {
+  it('puts every key on the partition kafkajs and the Java client would', async () => {
+    const topic = await createTopic(uniqueName('writer_platformatic'), 3);
+    topics.push(topic);
+    await expectKeyPartitions(
+      new PlatformaticWriter({ brokers: endpoints.kafkaBrokers, clientId: uniqueName('writer'), topic, maxBatchMessages: 250 }),
+      topic,
+    );
+  });
+});
+
+/** 24 concurrent writes of 100 keyed messages: each stored once, on the Java client's partition for its key. */
+async function expectKeyPartitions(writer: MessageWriter, topic: string): Promise<void> {
+  const writes = Array.from({ length: 24 }, (_, w) =>
+    writer.write(Array.from({ length: 100 }, (_, i) => ({ key: String((w * 100 + i) % 97), value: Buffer.from(`${w}-${i}`) }))),
+  );
+  await Promise.all(writes);
+  await writer.close();
+  const seen = await readAll(topic, 2_400);
+  expect(seen.size).toBe(2_400);
+  for (const [value, { key, partition, count }] of seen) {
+    expect([value, count]).toEqual([value, 1]);
+    expect(partition).toBe((murmur2(key) & 0x7fffffff) % 3);
+  }
+}

@@ -183,7 +183,8 @@ const UNAVAILABLE_ERRORS = new Set([
 /** Connection-level trouble (broker down, unreachable, slow) versus a write the broker refused. */
 export function classify(error: unknown): KafkaErrorCode {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
-    if (UNAVAILABLE_ERRORS.has(current.name) || /^PLT_KFK_(NETWORK|TIMEOUT)$/.test(String((current as { code?: unknown }).code))) return 'TORMENTA_KAFKA_UNAVAILABLE';
+    if (UNAVAILABLE_ERRORS.has(current.name) || /^PLT_KFK_(NETWORK|TIMEOUT)$/.test(String((current as { code?: unknown }).code)))
+      return 'TORMENTA_KAFKA_UNAVAILABLE';
     if (/ECONNREFUSED|ECONNRESET|EPIPE|Connection error|Closed connection/i.test(current.message)) {
       return 'TORMENTA_KAFKA_UNAVAILABLE';
     }

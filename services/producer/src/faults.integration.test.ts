@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkajs } from '@tormenta/kafka';
 import { createTopic, deleteTopic, uniqueName } from '../../../test/stack/fixtures.ts';
 import { endpoints } from '../../../test/stack/layout.ts';
 import { privateKafka } from '../../../test/stack/private-kafka.ts';
@@ -83,7 +83,7 @@ class LoadGenerator {
 }
 
 async function createTopicOn(brokers: string[], topic: string): Promise<void> {
-  const admin = new Kafka({ clientId: uniqueName('admin'), brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new kafkajs.Kafka({ clientId: uniqueName('admin'), brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });

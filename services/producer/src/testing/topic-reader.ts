@@ -1,9 +1,14 @@
 // For integration tests: everything a topic holds, read back with a plain kafkajs consumer apart from the code under test.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkajs } from '@tormenta/kafka';
 
-export async function readTopic(brokers: string[], topic: string, expected: number, timeoutMs = 30_000): Promise<Record<string, unknown>[]> {
-  const kafka = new Kafka({ clientId: `reader-${topic}`, brokers, logLevel: logLevel.NOTHING });
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  expected: number,
+  timeoutMs = 30_000,
+): Promise<Record<string, unknown>[]> {
+  const kafka = new kafkajs.Kafka({ clientId: `reader-${topic}`, brokers, logLevel: kafkajs.logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}` });
   const values: Record<string, unknown>[] = [];
   await consumer.connect();
