@@ -10,7 +10,7 @@ const config = loadConfig();
 const writerOptions = {
   brokers: config.kafkaBrokers,
   clientId: config.kafkaClientId,
-  topic: config.topic,
+  topic: config.stream.topic,
   compression: config.compression,
   maxBatchMessages: config.kafkaMaxBatch,
   producers: config.kafkaProducers,

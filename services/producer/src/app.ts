@@ -1,6 +1,6 @@
 // Wires the producer from its configuration: Kafka writer, health probe, ingest path, HTTP server and, for pull sources,
 // the leader-elected runner; and takes it apart again in the order a graceful shutdown needs.
-import { KafkajsWriter, KafkaWriteError, ensureTopic, kafkaReachable } from '@tormenta/kafka';
+import { createMessageWriter, KafkaWriteError, ensureTopic, kafkaReachable } from '@tormenta/kafka';
 import type { MessageWriter, OutgoingMessage } from '@tormenta/kafka';
 import type { FastifyInstance } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,8 +11,8 @@ import { createMetrics } from './metrics.ts';
 import type { ProducerMetrics } from './metrics.ts';
 import { runPullSource } from './pull-runner.ts';
 import { buildServer } from './server.ts';
-import { sourceRegistry } from './sources/index.ts';
 import type { ClientSource } from './sources/index.ts';
+import { compileStream } from './streams/convert.ts';
 
 export interface ProducerApp {
   server: FastifyInstance;
@@ -30,14 +30,21 @@ export interface ProducerDependencies {
 }
 
 export async function createProducerApp(config: ProducerConfig, dependencies: ProducerDependencies = {}): Promise<ProducerApp> {
-  const connection = { brokers: config.kafkaBrokers, clientId: config.kafkaClientId, sasl: config.kafkaSasl, ssl: config.kafkaSsl };
+  const connection = {
+    brokers: config.kafkaBrokers,
+    clientId: config.kafkaClientId,
+    sasl: config.kafkaSasl,
+    ssl: config.kafkaSsl,
+  };
   const state = { kafkaUp: false, topicReady: false, draining: false, pullStopped: undefined as string | undefined };
   const metrics = createMetrics();
+  const { stream: spec } = config;
+  const stream = await compileStream(spec);
   const kafkaWriter =
     dependencies.writer ??
-    new KafkajsWriter({
+    createMessageWriter({
       ...connection,
-      topic: config.topic,
+      topic: spec.topic,
       compression: config.compression,
       maxBatchMessages: config.kafkaMaxBatch,
       producers: config.kafkaProducers,
@@ -61,19 +68,21 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
   const ingestor = new Ingestor({
     writer,
     metrics,
-    keyField: config.keyField,
+    stream,
     maxInflightRecords: config.maxInflightRecords,
     maxRecordsPerSecond: config.maxRecordsPerSecond,
     retryAfterSeconds: config.retryAfterSeconds,
     kafkaUp: () => state.kafkaUp,
     draining: () => state.draining,
   });
-  const source = dependencies.source ?? (await sourceRegistry[config.source].create(config.sourceConfig as never));
+  const source = dependencies.source ?? (await spec.source.definition.create(spec.source.config as never));
   const server = buildServer({
     ingestor,
     metrics,
     acceptPush: source.kind === 'push',
     sourceName: source.name,
+    format: spec.format,
+    idField: spec.idField,
     maxBodyBytes: config.maxBodyBytes,
     maxRecordsPerRequest: config.maxRecordsPerRequest,
     retryAfterSeconds: config.retryAfterSeconds,
@@ -86,10 +95,15 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
     live: () =>
       state.pullStopped === undefined
         ? { live: true }
-        : { live: false, reason: 'TORMENTA_PULL_SOURCE_STOPPED', message: `pull source ${source.name} stopped: ${state.pullStopped}` },
+        : {
+            live: false,
+            reason: 'TORMENTA_PULL_SOURCE_STOPPED',
+            message: `pull source ${source.name} stopped: ${state.pullStopped}`,
+          },
     ready: () => {
       if (state.draining) return { ready: false, reason: 'TORMENTA_DRAINING', message: 'draining' };
-      if (!state.topicReady || !state.kafkaUp) return { ready: false, reason: 'TORMENTA_KAFKA_UNAVAILABLE', message: 'Kafka is unreachable' };
+      if (!state.topicReady || !state.kafkaUp)
+        return { ready: false, reason: 'TORMENTA_KAFKA_UNAVAILABLE', message: 'Kafka is unreachable' };
       return { ready: true };
     },
   });
@@ -99,11 +113,11 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
     if (!state.topicReady) {
       try {
         const created = await ensureTopic(connection, {
-          topic: config.topic,
+          topic: spec.topic,
           partitions: config.topicPartitions,
           retentionMs: config.topicRetentionMs,
         });
-        if (created) server.log.info({ topic: config.topic }, 'created topic');
+        if (created) server.log.info({ topic: spec.topic }, 'created topic');
         state.topicReady = true;
         state.kafkaUp = true;
       } catch (error) {
@@ -136,7 +150,11 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
         const lease = config.lease;
         const store =
           dependencies.leaseStore ??
-          (lease.mode === 'kubernetes' ? new KubernetesLeaseStore(lease.name, lease.namespace) : lease.mode === 'file' ? new FileLeaseStore(lease.file) : undefined);
+          (lease.mode === 'kubernetes'
+            ? new KubernetesLeaseStore(lease.name, lease.namespace)
+            : lease.mode === 'file'
+              ? new FileLeaseStore(lease.file)
+              : undefined);
         elector =
           store &&
           new LeaderElector({
@@ -159,7 +177,7 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
         });
         running = Promise.all([running, runner]);
       }
-      server.log.info({ source: source.name, address }, 'producer started');
+      server.log.info({ stream: spec.name, source: source.name, topic: spec.topic, address }, 'producer started');
       return address;
     },
     async shutdown() {

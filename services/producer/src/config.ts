@@ -1,37 +1,50 @@
-// The producer's configuration: read from the environment once, here and nowhere else, and validated with zod. Every
-// PRODUCER_* variable must be known: a typo stops start-up with a message naming the variable, instead of being ignored.
+// The producer's configuration: the service's settings from PRODUCER_* environment variables, and the stream it carries
+// (source, topic, format, schema, key) from the stream file PRODUCER_STREAM_FILE names. Read once, here and nowhere else,
+// and validated with zod: a typo stops start-up with a message naming the variable, or the file and the field.
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import { SOURCE_NAMES, sourceRegistry } from './sources/index.ts';
-import type { SourceName } from './sources/index.ts';
+import { loadStreamFile } from './streams/stream-file.ts';
+import type { StreamSpec } from './streams/stream-file.ts';
 import type { SaslSettings } from '@tormenta/kafka';
 
 export const ENV_PREFIX = 'PRODUCER_';
+export const DEFAULT_STREAM_FILE = 'streams/transacciones.yaml';
 export const LEASE_PREFIX = 'PRODUCER_LEASE_';
 
-const csv = z.string().transform((text) => text.split(',').map((part) => part.trim()).filter((part) => part !== ''));
+const csv = z.string().transform((text) =>
+  text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== ''),
+);
 
 export const commonConfigSchema = z.strictObject({
-  source: z.enum(SOURCE_NAMES).default('http-push'),
+  /** The stream this replica carries (streams/*.yaml); the default is the course's transactions. */
+  streamFile: z.string().min(1).default(DEFAULT_STREAM_FILE),
   host: z.string().default('0.0.0.0'),
   port: z.coerce.number().int().min(0).max(65_535).default(3_000),
   kafkaBrokers: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).min(1)).default(['127.0.0.1:9092']),
   kafkaClientId: z.string().min(1).default(`tormenta-producer-${hostname()}`),
-  topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).default('topic_transaccion'),
   topicPartitions: z.coerce.number().int().min(1).default(3),
   topicRetentionMs: z.coerce.number().int().min(60_000).default(3_600_000),
-  keyField: z.enum(['ID_PERSONA', 'ID_EMPRESA', 'id', 'none']).default('ID_PERSONA'),
   compression: z.enum(['gzip', 'none']).default('gzip'),
   kafkaSaslMechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   kafkaSaslUsername: z.string().min(1).optional(),
   kafkaSaslPassword: z.string().min(1).optional(),
-  kafkaSsl: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  kafkaSsl: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   kafkaSendTimeoutMs: z.coerce.number().int().min(100).default(15_000),
   kafkaMaxBatch: z.coerce.number().int().min(1).default(10_000),
   /** Idempotent Kafka producers, each with one batch in flight (kafkajs cannot overlap sends on one). */
   kafkaProducers: z.coerce.number().int().min(1).max(16).default(2),
-  maxBodyBytes: z.coerce.number().int().min(1_024).default(16 * 1024 * 1024),
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(16 * 1024 * 1024),
   maxRecordsPerRequest: z.coerce.number().int().min(1).default(10_000),
   maxInflightRecords: z.coerce.number().int().min(1).default(50_000),
   retryAfterSeconds: z.coerce.number().int().min(1).default(1),
@@ -54,7 +67,10 @@ export const commonConfigSchema = z.strictObject({
  */
 export const leaseConfigSchema = z.strictObject({
   mode: z.enum(['kubernetes', 'file', 'none']).optional(),
-  name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).default('tormenta-producer'),
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
+    .default('tormenta-producer'),
   namespace: z.string().default('default'),
   file: z.string().default('.tormenta/producer-lease.json'),
   durationMs: z.coerce.number().int().min(1_000).default(15_000),
@@ -69,7 +85,7 @@ export interface ProducerConfig extends CommonConfig {
   /** Set when PRODUCER_KAFKA_SASL_MECHANISM is; username and password are then required. */
   kafkaSasl: SaslSettings | undefined;
   lease: LeaseConfig;
-  sourceConfig: unknown;
+  stream: StreamSpec;
 }
 
 /** PRODUCER_KAFKA_BROKERS → kafkaBrokers */
@@ -80,7 +96,11 @@ export function envNameToKey(name: string, prefix: string): string {
     .replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-function section(env: NodeJS.ProcessEnv, prefix: string, excluded: string[]): { values: Record<string, string>; names: Map<string, string> } {
+function section(
+  env: NodeJS.ProcessEnv,
+  prefix: string,
+  excluded: string[],
+): { values: Record<string, string>; names: Map<string, string> } {
   const values: Record<string, string> = {};
   const names = new Map<string, string>();
   for (const [name, value] of Object.entries(env)) {
@@ -109,29 +129,26 @@ function parseSection<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv, prefix: s
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProducerConfig {
-  const sourcePrefixes = Object.values(sourceRegistry).flatMap((definition) => (definition.envPrefix ? [definition.envPrefix] : []));
-  const common = parseSection(commonConfigSchema, env, ENV_PREFIX, [...sourcePrefixes, LEASE_PREFIX]);
+  const common = parseSection(commonConfigSchema, env, ENV_PREFIX, [LEASE_PREFIX]);
   const kafkaSasl = saslSettings(common);
-  const definition = sourceRegistry[common.source as SourceName];
-  for (const prefix of sourcePrefixes) {
-    if (prefix === definition.envPrefix) continue;
-    const stray = Object.keys(env).find((name) => name.startsWith(prefix) && env[name] !== '');
-    if (stray) throw new ConfigError(`invalid producer configuration:\n  ${stray}: set, but PRODUCER_SOURCE is ${common.source}`);
-  }
-  const sourceConfig = definition.envPrefix ? parseSection(definition.configSchema, env, definition.envPrefix, []) : {};
   const lease = parseSection(leaseConfigSchema, env, LEASE_PREFIX, []);
   if (lease.renewMs >= lease.durationMs) {
-    throw new ConfigError('invalid producer configuration:\n  PRODUCER_LEASE_RENEW_MS: must be shorter than PRODUCER_LEASE_DURATION_MS');
+    throw new ConfigError(
+      'invalid producer configuration:\n  PRODUCER_LEASE_RENEW_MS: must be shorter than PRODUCER_LEASE_DURATION_MS',
+    );
   }
   const mode = lease.mode ?? (env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'file');
-  return { ...common, kafkaSasl, lease: { ...lease, mode }, sourceConfig };
+  const stream = loadStreamFile(common.streamFile);
+  return { ...common, kafkaSasl, lease: { ...lease, mode }, stream };
 }
 
 function saslSettings(common: CommonConfig): SaslSettings | undefined {
   const { kafkaSaslMechanism: mechanism, kafkaSaslUsername: username, kafkaSaslPassword: password } = common;
   if (mechanism === undefined) {
     if (username !== undefined || password !== undefined) {
-      throw new ConfigError('invalid producer configuration:\n  PRODUCER_KAFKA_SASL_MECHANISM: required when a SASL username or password is set');
+      throw new ConfigError(
+        'invalid producer configuration:\n  PRODUCER_KAFKA_SASL_MECHANISM: required when a SASL username or password is set',
+      );
     }
     return undefined;
   }
@@ -140,7 +157,9 @@ function saslSettings(common: CommonConfig): SaslSettings | undefined {
     ...(password === undefined ? ['PRODUCER_KAFKA_SASL_PASSWORD'] : []),
   ];
   if (username === undefined || password === undefined) {
-    throw new ConfigError(`invalid producer configuration:\n  ${missing.map((name) => `${name}: required when PRODUCER_KAFKA_SASL_MECHANISM is set`).join('\n  ')}`);
+    throw new ConfigError(
+      `invalid producer configuration:\n  ${missing.map((name) => `${name}: required when PRODUCER_KAFKA_SASL_MECHANISM is set`).join('\n  ')}`,
+    );
   }
   return { mechanism, username, password };
 }

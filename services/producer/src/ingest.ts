@@ -1,19 +1,19 @@
-// The path every record takes, whatever its source: count it as offered, validate, admit against the in-flight budget,
-// convert and hand to the Kafka writer, and report success only once Kafka acknowledged it.
-import { randomUUID } from 'node:crypto';
+// The path every record takes, whatever its source: count it as offered, convert it as its stream says (transform,
+// schema, id, key, size), admit it against the in-flight budget, hand it to the Kafka writer, and report success only
+// once Kafka acknowledged it.
 import { KafkaWriteError } from '@tormenta/kafka';
 import type { MessageWriter, OutgoingMessage } from '@tormenta/kafka';
 import { admitInflight, takeToken } from './backpressure.ts';
 import type { Bucket } from './backpressure.ts';
 import { ProducerError } from './errors.ts';
 import type { ProducerMetrics, RejectReason } from './metrics.ts';
-import { toMessage, validateRecords } from './records.ts';
-import type { KeyField, Transaction } from './records.ts';
+import { convertRecords } from './streams/convert.ts';
+import type { CompiledStream, RecordProblem } from './streams/convert.ts';
 
 export interface IngestorOptions {
   writer: MessageWriter;
   metrics: ProducerMetrics;
-  keyField: KeyField;
+  stream: CompiledStream;
   maxInflightRecords: number;
   /** This replica's capacity in records per second; 0 = unlimited. Records over it are refused with 429. */
   maxRecordsPerSecond?: number;
@@ -26,8 +26,12 @@ export interface IngestorOptions {
 export interface IngestResult {
   accepted: number;
   ids: string[];
-  /** Only in lenient mode: records dropped as invalid. */
+  /** Only in lenient mode: records dropped as invalid or oversized. */
   invalid: number;
+  /** Records the transform filtered out. */
+  filtered: number;
+  /** Only in lenient mode: what was wrong with the records dropped, for the log. */
+  problems: RecordProblem[];
 }
 
 export class Ingestor {
@@ -45,24 +49,37 @@ export class Ingestor {
 
   /**
    * Strict mode (push): one invalid record rejects the whole request, so a client never has to work out which part was
-   * stored. Lenient mode (pull sources, which cannot ask anyone to fix a record): invalid records are counted and dropped.
-   * Throws ProducerError; on success every returned id is acknowledged by Kafka.
+   * stored — 413 when a record is over the stream's size limit, else 400, each problem with its record's index and a
+   * JSON pointer. Lenient mode (pull and streaming sources, which cannot ask anyone to fix a record): invalid records
+   * are counted and dropped. Throws ProducerError; on success every returned id is acknowledged by Kafka.
    */
   async ingest(records: readonly unknown[], source: string, mode: 'strict' | 'lenient' = 'strict'): Promise<IngestResult> {
-    const { metrics } = this.#options;
+    const { metrics, stream } = this.#options;
     metrics.received.inc({ source }, records.length);
-    const validation = validateRecords(records);
-    if (validation.invalidCount > 0 && mode === 'strict') {
-      this.#reject('invalid', records.length);
+    const conversion = await convertRecords(stream, records);
+    if (conversion.dropped > 0) metrics.filtered.inc(conversion.dropped);
+    const refused = conversion.invalidCount + conversion.oversized.length;
+    if (refused > 0 && mode === 'strict') {
+      const tooLarge = conversion.oversized.length > 0;
+      this.#reject(tooLarge ? 'oversized' : 'invalid', records.length);
       throw new ProducerError(
-        'TORMENTA_INVALID_RECORDS',
-        `${validation.invalidCount} of ${records.length} record(s) are invalid; nothing was stored`,
-        { details: validation.errors },
+        tooLarge ? 'TORMENTA_RECORD_TOO_LARGE' : 'TORMENTA_INVALID_RECORDS',
+        tooLarge
+          ? `${conversion.oversized.length} of ${records.length} record(s) exceed the stream's maxRecordBytes (${stream.spec.maxRecordBytes}); nothing was stored`
+          : `${conversion.invalidCount} of ${records.length} record(s) are invalid; nothing was stored`,
+        { details: tooLarge ? conversion.oversized : conversion.invalid },
       );
     }
-    if (validation.invalidCount > 0) this.#reject('invalid', validation.invalidCount);
-    const accepted = await this.#write(validation.valid, source);
-    return { accepted: accepted.length, ids: accepted, invalid: validation.invalidCount };
+    this.#reject('invalid', conversion.invalidCount);
+    this.#reject('oversized', conversion.oversized.length);
+    const accepted = await this.#write(conversion.messages, conversion.ids, source);
+    return {
+      accepted: accepted.length,
+      ids: accepted,
+      invalid: refused,
+      filtered: conversion.dropped,
+      problems: [...conversion.invalid, ...conversion.oversized],
+    };
   }
 
   #reject(reason: RejectReason, count: number): void {
@@ -76,42 +93,39 @@ export class Ingestor {
     this.#capacity = decision.bucket;
     if (decision.admit) return;
     this.#reject('rate_limited', count);
-    throw new ProducerError('TORMENTA_RATE_LIMITED', `this replica accepts ${rate} records per second; retry later or on another replica`, {
-      retryAfterSeconds: decision.retryAfterSeconds,
-    });
+    throw new ProducerError(
+      'TORMENTA_RATE_LIMITED',
+      `this replica accepts ${rate} records per second; retry later or on another replica`,
+      {
+        retryAfterSeconds: decision.retryAfterSeconds,
+      },
+    );
   }
 
-  async #write(records: Transaction[], source: string): Promise<string[]> {
+  async #write(messages: OutgoingMessage[], ids: string[], source: string): Promise<string[]> {
     const { metrics, writer, retryAfterSeconds } = this.#options;
-    if (records.length === 0) return [];
+    if (messages.length === 0) return [];
     if (this.#options.draining()) {
-      this.#reject('draining', records.length);
-      throw new ProducerError('TORMENTA_DRAINING', 'the producer is shutting down; retry on another replica', { retryAfterSeconds });
+      this.#reject('draining', messages.length);
+      throw new ProducerError('TORMENTA_DRAINING', 'the producer is shutting down; retry on another replica', {
+        retryAfterSeconds,
+      });
     }
     if (!this.#options.kafkaUp()) {
-      this.#reject('kafka_unavailable', records.length);
+      this.#reject('kafka_unavailable', messages.length);
       throw new ProducerError('TORMENTA_KAFKA_UNAVAILABLE', 'Kafka is unreachable; nothing was stored', { retryAfterSeconds });
     }
-    this.#takeCapacity(records.length);
-    const decision = admitInflight(this.#inflight, records.length, this.#options.maxInflightRecords, retryAfterSeconds);
+    this.#takeCapacity(messages.length);
+    const decision = admitInflight(this.#inflight, messages.length, this.#options.maxInflightRecords, retryAfterSeconds);
     if (!decision.admit) {
-      this.#reject('backpressure', records.length);
+      this.#reject('backpressure', messages.length);
       throw new ProducerError(
         'TORMENTA_BACKPRESSURE',
         `${this.#inflight} records are waiting for Kafka (limit ${this.#options.maxInflightRecords}); retry later`,
         { retryAfterSeconds: decision.retryAfterSeconds },
       );
     }
-    const { keyField } = this.#options;
-    const ids = new Array<string>(records.length);
-    const messages = new Array<OutgoingMessage>(records.length);
-    for (let index = 0; index < records.length; index += 1) {
-      const record = records[index] as Transaction;
-      const id = record.id ?? randomUUID();
-      ids[index] = id;
-      messages[index] = toMessage(record, id, keyField);
-    }
-    this.#inflight += records.length;
+    this.#inflight += messages.length;
     metrics.inflight.set(this.#inflight);
     const stopTimer = metrics.produceLatency.startTimer();
     try {
@@ -119,7 +133,7 @@ export class Ingestor {
     } catch (error) {
       stopTimer();
       const unavailable = error instanceof KafkaWriteError && error.code === 'TORMENTA_KAFKA_UNAVAILABLE';
-      const notStored = error instanceof KafkaWriteError ? error.notStored.length : records.length;
+      const notStored = error instanceof KafkaWriteError ? error.notStored.length : messages.length;
       this.#reject(unavailable ? 'kafka_unavailable' : 'write_failed', notStored);
       throw new ProducerError(
         unavailable ? 'TORMENTA_KAFKA_UNAVAILABLE' : 'TORMENTA_KAFKA_WRITE_FAILED',
@@ -127,14 +141,15 @@ export class Ingestor {
         { retryAfterSeconds, details: { notStored } },
       );
     } finally {
-      this.#inflight -= records.length;
+      this.#inflight -= messages.length;
       metrics.inflight.set(this.#inflight);
     }
     stopTimer();
-    metrics.accepted.inc({ source }, records.length);
-    metrics.produceRecords.inc(records.length);
+    metrics.accepted.inc({ source }, messages.length);
+    metrics.produceRecords.inc(messages.length);
     let bytes = 0;
-    for (const message of messages) bytes += Buffer.byteLength(message.value);
+    for (const message of messages)
+      bytes += typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.length;
     metrics.produceBytes.inc(bytes);
     return ids;
   }

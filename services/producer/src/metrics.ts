@@ -10,9 +10,18 @@ export interface ProducerMetrics {
   produceBytes: Counter;
   produceLatency: Histogram;
   inflight: Gauge;
+  filtered: Counter;
 }
 
-export type RejectReason = 'invalid' | 'too_many_records' | 'backpressure' | 'rate_limited' | 'kafka_unavailable' | 'draining' | 'write_failed';
+export type RejectReason =
+  | 'invalid'
+  | 'oversized'
+  | 'too_many_records'
+  | 'backpressure'
+  | 'rate_limited'
+  | 'kafka_unavailable'
+  | 'draining'
+  | 'write_failed';
 
 export function createMetrics(withDefaults = true): ProducerMetrics {
   const registry = new Registry();
@@ -39,13 +48,26 @@ export function createMetrics(withDefaults = true): ProducerMetrics {
       registers,
     }),
     produceRecords: new Counter({ name: 'tormenta_produce_records_total', help: 'Messages acknowledged by Kafka', registers }),
-    produceBytes: new Counter({ name: 'tormenta_produce_bytes_total', help: 'Message value bytes acknowledged by Kafka', registers }),
+    produceBytes: new Counter({
+      name: 'tormenta_produce_bytes_total',
+      help: 'Message value bytes acknowledged by Kafka',
+      registers,
+    }),
     produceLatency: new Histogram({
       name: 'tormenta_produce_latency_seconds',
       help: 'Time from handing a batch to the Kafka writer to its acknowledgement (or failure)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    inflight: new Gauge({ name: 'tormenta_ingest_inflight_records', help: 'Records waiting for a Kafka acknowledgement', registers }),
+    inflight: new Gauge({
+      name: 'tormenta_ingest_inflight_records',
+      help: 'Records waiting for a Kafka acknowledgement',
+      registers,
+    }),
+    filtered: new Counter({
+      name: 'tormenta_ingest_records_filtered_total',
+      help: "Records the stream's transform turned into nothing (filtered out on purpose; not errors)",
+      registers,
+    }),
   };
 }

@@ -13,6 +13,10 @@ import { Ingestor } from './ingest.ts';
 import { createMetrics } from './metrics.ts';
 import { assignIds, runPullSource } from './pull-runner.ts';
 import type { PullSource } from './sources/index.ts';
+import { compileStream } from './streams/convert.ts';
+import { loadStreamFile } from './streams/stream-file.ts';
+
+const transactionStream = await compileStream(loadStreamFile('streams/transacciones.yaml'));
 
 class FlakyWriter implements MessageWriter {
   readonly attempts: OutgoingMessage[][] = [];
@@ -29,7 +33,11 @@ class FlakyWriter implements MessageWriter {
   async write(messages: OutgoingMessage[]): Promise<void> {
     this.attempts.push(messages);
     if (this.failuresLeft-- > 0) {
-      throw new KafkaWriteError('TORMENTA_KAFKA_WRITE_FAILED', 'not acknowledged', messages.map((_, index) => index));
+      throw new KafkaWriteError(
+        'TORMENTA_KAFKA_WRITE_FAILED',
+        'not acknowledged',
+        messages.map((_, index) => index),
+      );
     }
   }
 
@@ -54,7 +62,7 @@ function ingestorFor(writer: MessageWriter): Ingestor {
   return new Ingestor({
     writer,
     metrics: createMetrics(false),
-    keyField: 'ID_PERSONA',
+    stream: transactionStream,
     maxInflightRecords: 1_000,
     retryAfterSeconds: 1,
     kafkaUp: () => true,
@@ -70,7 +78,8 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-const ids = (messages: OutgoingMessage[]): string[] => messages.map((message) => (JSON.parse(message.value.toString()) as { id: string }).id);
+const ids = (messages: OutgoingMessage[]): string[] =>
+  messages.map((message) => (JSON.parse(message.value.toString()) as { id: string }).id);
 
 describe('assignIds', () => {
   it('adds an id to objects without one and leaves everything else alone', () => {
@@ -88,7 +97,14 @@ describe('runPullSource', () => {
       { ID_PERSONA: 4, ID_EMPRESA: 5, MONTO: 6 },
     ]);
     const stop = new AbortController();
-    const running = runPullSource({ source, ingestor: ingestorFor(writer), elector: undefined, followPollMs: 10, log: () => undefined, signal: stop.signal });
+    const running = runPullSource({
+      source,
+      ingestor: ingestorFor(writer),
+      elector: undefined,
+      followPollMs: 10,
+      log: () => undefined,
+      signal: stop.signal,
+    });
     await until(() => writer.attempts.length >= 2 && source.reads.length >= 2);
     stop.abort();
     await running;
@@ -116,7 +132,14 @@ describe('runPullSource', () => {
     const logs: string[] = [];
     const stop = new AbortController();
     let outcome: unknown = 'running';
-    const running = runPullSource({ source, ingestor: ingestorFor(writer), elector, followPollMs: 10, log: (line) => logs.push(line), signal: stop.signal }).then(
+    const running = runPullSource({
+      source,
+      ingestor: ingestorFor(writer),
+      elector,
+      followPollMs: 10,
+      log: (line) => logs.push(line),
+      signal: stop.signal,
+    }).then(
       () => (outcome = 'stopped'),
       (error: unknown) => (outcome = error),
     );

@@ -13,6 +13,8 @@ const options = (): ServerOptions => ({
   metrics: createMetrics(false),
   acceptPush: true,
   sourceName: 'http-push',
+  format: 'json',
+  idField: 'id',
   maxBodyBytes: 1_000_000,
   maxRecordsPerRequest: 500,
   retryAfterSeconds: 1,

@@ -1,6 +1,6 @@
 // The fastify ingest server: POST /v1/records (push source only), /healthz, /readyz and /metrics. Every error leaves in
 // the one body shape {statusCode, code, error, message, details?}; 429 and 503 carry Retry-After.
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { takeToken } from './backpressure.ts';
@@ -10,6 +10,8 @@ import { ProducerError } from './errors.ts';
 import type { ProducerErrorCode } from './errors.ts';
 import type { Ingestor } from './ingest.ts';
 import type { ProducerMetrics } from './metrics.ts';
+import { assignIds } from './streams/ids.ts';
+import type { StreamFormat } from './streams/stream-file.ts';
 
 export interface ServerOptions {
   ingestor: Ingestor;
@@ -17,6 +19,9 @@ export interface ServerOptions {
   /** Register POST /v1/records (the http-push source). */
   acceptPush: boolean;
   sourceName: string;
+  /** The stream's format: json/ndjson bodies are arrays or lines of records; a text or bytes body is one record. */
+  format: StreamFormat;
+  idField: string;
   maxBodyBytes: number;
   maxRecordsPerRequest: number;
   retryAfterSeconds: number;
@@ -40,17 +45,23 @@ const noRouteSchemas: NonNullable<FastifyServerOptions['schemaController']> = {
   compilersFactory: { buildValidator: () => refuseSchema, buildSerializer: () => refuseSchema },
 };
 
+/** What a text stream takes: any text/* type, and the XML and HTML types that are text without saying so. */
+const TEXT_TYPES = /^(text\/[\w.+-]+|application\/([\w.-]+\+)?(xml|json)|application\/xhtml\+xml)$/;
+
+function acceptedTypes(format: StreamFormat): string {
+  if (format === 'text') return 'a text/* body (HTML, XML, CSV, plain text)';
+  if (format === 'bytes') return 'any body';
+  return [...JSON_TYPES, ...NDJSON_TYPES].join(' or ');
+}
+
 /** Maps fastify's own errors (body parsing, limits) and anything unexpected onto the registry's codes. */
-export function toProducerError(error: unknown): ProducerError {
+export function toProducerError(error: unknown, format: StreamFormat = 'json'): ProducerError {
   if (error instanceof ProducerError) return error;
   const statusCode = (error as { statusCode?: number }).statusCode;
   const message = error instanceof Error ? error.message : String(error);
   if (statusCode === 413) return new ProducerError('TORMENTA_PAYLOAD_TOO_LARGE', message);
   if (statusCode === 415) {
-    return new ProducerError(
-      'TORMENTA_UNSUPPORTED_MEDIA_TYPE',
-      `${message}; send ${[...JSON_TYPES, ...NDJSON_TYPES].join(' or ')}`,
-    );
+    return new ProducerError('TORMENTA_UNSUPPORTED_MEDIA_TYPE', `${message}; this stream takes ${acceptedTypes(format)}`);
   }
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500)
     return new ProducerError('TORMENTA_MALFORMED_BODY', message);
@@ -73,23 +84,29 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     schemaController: noRouteSchemas,
   });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseJsonArray(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
-  app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseNdjson(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  if (options.format === 'text') {
+    app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, [body]));
+  } else if (options.format === 'bytes') {
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, [body]));
+  } else {
+    app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, parseJsonArray(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
+    app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, parseNdjson(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
+  }
 
   app.setErrorHandler((error, request, reply) => {
-    const producerError = toProducerError(error);
+    const producerError = toProducerError(error, options.format);
     if (producerError.code === 'TORMENTA_INTERNAL') request.log.error({ err: error }, 'unexpected error');
     void sendError(reply, producerError);
   });
@@ -168,7 +185,7 @@ function registerIngestRoute(app: FastifyInstance, options: ServerOptions): void
     async (request, reply) => {
       const records = request.body;
       if (!Array.isArray(records)) {
-        throw new ProducerError('TORMENTA_UNSUPPORTED_MEDIA_TYPE', `send ${[...JSON_TYPES, ...NDJSON_TYPES].join(' or ')}`);
+        throw new ProducerError('TORMENTA_UNSUPPORTED_MEDIA_TYPE', `this stream takes ${acceptedTypes(options.format)}`);
       }
       if (records.length > options.maxRecordsPerRequest) {
         options.metrics.received.inc({ source: options.sourceName }, records.length);
@@ -180,18 +197,14 @@ function registerIngestRoute(app: FastifyInstance, options: ServerOptions): void
       }
       // Ids are fixed before the write so that a 503 (nothing or only part stored) can tell the client which ids to
       // resend with: a retry carrying them overwrites downstream instead of duplicating.
-      const withIds = records.map((record: unknown) =>
-        typeof record === 'object' && record !== null && !Array.isArray(record) && (record as { id?: unknown }).id === undefined
-          ? { ...record, id: randomUUID() }
-          : record,
-      );
+      const withIds = assignIds(records, options.idField);
       try {
         const result = await options.ingestor.ingest(withIds, options.sourceName, 'strict');
         // {accepted, ids}, written here: a JSON string is sent as is.
         reply.type('application/json; charset=utf-8');
         return `{"accepted":${result.accepted},"ids":${JSON.stringify(result.ids)}}`;
       } catch (error) {
-        throw withResendIds(error, withIds);
+        throw withResendIds(error, withIds, options.idField);
       }
     },
   );
@@ -202,9 +215,11 @@ function registerIngestRoute(app: FastifyInstance, options: ServerOptions): void
  * puts into the records when it resends them (the message says so), so records that did reach Kafka are overwritten
  * downstream instead of duplicated.
  */
-function withResendIds(error: unknown, records: readonly unknown[]): unknown {
+function withResendIds(error: unknown, records: readonly unknown[], idField: string): unknown {
   if (!(error instanceof ProducerError) || error.statusCode !== 503) return error;
-  const ids = records.map((record) => (record as { id?: unknown }).id);
+  const ids = records.map((record) =>
+    typeof record === 'object' && record !== null ? (record as Record<string, unknown>)[idField] : undefined,
+  );
   const details = typeof error.details === 'object' && error.details !== null ? { ...error.details, ids } : { ids };
   return new ProducerError(error.code, `${error.message}; resend the records with the ids in details.ids`, {
     details,

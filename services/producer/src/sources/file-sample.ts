@@ -27,8 +27,9 @@ export async function createFileSample(config: FileSampleConfig, random: () => n
 }
 
 export const fileSampleSource: SourceDefinition<FileSampleConfig> = {
-  name: 'file-sample',
-  envPrefix: 'PRODUCER_SAMPLE_',
+  kind: 'file-sample',
+  description: "N random records of a JSON array file every interval (the seed's emulated source).",
+  replication: 'leader',
   configSchema: fileSampleConfigSchema,
   create: (config) => createFileSample(config),
 };

@@ -3,25 +3,14 @@
 import { z } from 'zod';
 import type { PullSource, SourceDefinition } from './source.ts';
 
-const fieldsSchema = z
-  .string()
-  .transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      context.addIssue({ code: 'custom', message: 'must be a JSON object {"FIELD": "css selector"}' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.record(z.string(), z.string().min(1)));
-
 export const htmlScrapeConfigSchema = z.strictObject({
   /** Page URL with a {page} placeholder, e.g. http://forum.example/list?page={page} */
   urlTemplate: z.string().includes('{page}'),
   firstPage: z.coerce.number().int().min(0).default(1),
   lastPage: z.coerce.number().int().min(0),
   itemSelector: z.string().min(1),
-  fields: fieldsSchema,
+  /** Record field → CSS selector inside the item, e.g. {title: ".title", author: ".author"}. */
+  fields: z.record(z.string(), z.string().min(1)),
   intervalMs: z.coerce.number().int().min(0).default(1_000),
   timeoutMs: z.coerce.number().int().min(1).default(5_000),
 });
@@ -40,14 +29,18 @@ export async function createHtmlScrape(config: HtmlScrapeConfig): Promise<PullSo
       const url = config.urlTemplate.replaceAll('{page}', String(page));
       const response = await fetch(url, { signal: AbortSignal.timeout(config.timeoutMs) });
       if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
-      return { items: extractItems(await response.text(), url, config.itemSelector, config.fields), checkpoint: String(page + 1) };
+      return {
+        items: extractItems(await response.text(), url, config.itemSelector, config.fields),
+        checkpoint: String(page + 1),
+      };
     },
   };
 }
 
 export const htmlScrapeSource: SourceDefinition<HtmlScrapeConfig> = {
-  name: 'html-scrape',
-  envPrefix: 'PRODUCER_SCRAPE_',
+  kind: 'html-scrape',
+  description: 'Pages first..last of a listing (e.g. a web forum), one record of CSS-selected fields per item.',
+  replication: 'leader',
   configSchema: htmlScrapeConfigSchema,
   create: (config) => createHtmlScrape(config),
 };

@@ -27,7 +27,10 @@ export function createHttpPoll(config: HttpPollConfig): PullSource {
     name: 'http-poll',
     intervalMs: config.intervalMs,
     async read() {
-      const response = await fetch(config.url, { signal: AbortSignal.timeout(config.timeoutMs), headers: { accept: 'application/json' } });
+      const response = await fetch(config.url, {
+        signal: AbortSignal.timeout(config.timeoutMs),
+        headers: { accept: 'application/json' },
+      });
       if (!response.ok) throw new Error(`GET ${config.url}: HTTP ${response.status}`);
       return { items: pickRecords(await response.json(), config.recordsPath) };
     },
@@ -35,8 +38,9 @@ export function createHttpPoll(config: HttpPollConfig): PullSource {
 }
 
 export const httpPollSource: SourceDefinition<HttpPollConfig> = {
-  name: 'http-poll',
-  envPrefix: 'PRODUCER_POLL_',
+  kind: 'http-poll',
+  description: 'GET a REST JSON API every interval (e.g. an ISS-now style position API); records at a dot path of the answer.',
+  replication: 'leader',
   configSchema: httpPollConfigSchema,
   create: async (config) => createHttpPoll(config),
 };

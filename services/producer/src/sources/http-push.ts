@@ -5,8 +5,10 @@ import type { SourceDefinition } from './source.ts';
 export const httpPushConfigSchema = z.strictObject({});
 
 export const httpPushSource: SourceDefinition<z.infer<typeof httpPushConfigSchema>> = {
-  name: 'http-push',
-  envPrefix: undefined,
+  kind: 'http-push',
+  description:
+    "Clients POST records to /v1/records: a JSON array, NDJSON, or one text or binary record per request, as the stream's format says.",
+  replication: 'split',
   configSchema: httpPushConfigSchema,
   create: async () => ({ kind: 'push', name: 'http-push' }),
 };

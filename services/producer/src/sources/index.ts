@@ -1,18 +1,28 @@
-// The one registry from a source's name (PRODUCER_SOURCE) to its definition.
+// The registry of Client Sources: each file declares its kind, settings and replication beside its code; this list is
+// the only place that names them, and the docs' table and the chart's enum are generated from it.
 import { fileSampleSource } from './file-sample.ts';
 import { htmlScrapeSource } from './html-scrape.ts';
 import { httpPollSource } from './http-poll.ts';
 import { httpPushSource } from './http-push.ts';
 import type { SourceDefinition } from './source.ts';
 
-export const SOURCE_NAMES = ['http-push', 'file-sample', 'http-poll', 'html-scrape'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+const definitions: SourceDefinition<never>[] = [httpPushSource, fileSampleSource, httpPollSource, htmlScrapeSource].map(
+  (definition) => definition as SourceDefinition<never>,
+);
 
-export const sourceRegistry: Record<SourceName, SourceDefinition<never>> = {
-  'http-push': httpPushSource as SourceDefinition<never>,
-  'file-sample': fileSampleSource as SourceDefinition<never>,
-  'http-poll': httpPollSource as SourceDefinition<never>,
-  'html-scrape': htmlScrapeSource as SourceDefinition<never>,
-};
+export const sourceRegistry: ReadonlyMap<string, SourceDefinition<never>> = new Map(
+  definitions.map((definition) => [definition.kind, definition]),
+);
 
-export type { ClientSource, PullBatch, PullSource, PushSource, SourceDefinition } from './source.ts';
+export const SOURCE_KINDS: readonly string[] = [...sourceRegistry.keys()];
+
+export type {
+  ClientSource,
+  Deliver,
+  PullBatch,
+  PullSource,
+  PushSource,
+  Replication,
+  SourceDefinition,
+  StreamingSource,
+} from './source.ts';
