@@ -10,6 +10,7 @@ import type { LeaderElector, LeaseStore } from '@tormenta/lease';
 import { createMetrics } from './metrics.ts';
 import type { ProducerMetrics } from './metrics.ts';
 import { runPullSource } from './pull-runner.ts';
+import { runStreamingSource } from './streaming-runner.ts';
 import { buildServer } from './server.ts';
 import type { ClientSource } from './sources/index.ts';
 import { compileStream } from './streams/convert.ts';
@@ -36,7 +37,7 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
     sasl: config.kafkaSasl,
     ssl: config.kafkaSsl,
   };
-  const state = { kafkaUp: false, topicReady: false, draining: false, pullStopped: undefined as string | undefined };
+  const state = { kafkaUp: false, topicReady: false, draining: false, sourceStopped: undefined as string | undefined };
   const metrics = createMetrics();
   const { stream: spec } = config;
   const stream = await compileStream(spec);
@@ -93,12 +94,12 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
     draining: () => state.draining,
     // A pull runner that died leaves a pod that serves probes but reads nothing: fail liveness so it is restarted.
     live: () =>
-      state.pullStopped === undefined
+      state.sourceStopped === undefined
         ? { live: true }
         : {
             live: false,
             reason: 'TORMENTA_PULL_SOURCE_STOPPED',
-            message: `pull source ${source.name} stopped: ${state.pullStopped}`,
+            message: `source ${source.name} stopped: ${state.sourceStopped}`,
           },
     ready: () => {
       if (state.draining) return { ready: false, reason: 'TORMENTA_DRAINING', message: 'draining' };
@@ -144,8 +145,8 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
       await probe();
       running = probeLoop();
       const address = await server.listen({ host: config.host, port: config.port });
-      if (source.kind === 'pull') {
-        // Loaded only for pull sources: @kubernetes/client-node alone adds ~85 MB of RSS, most of a push pod's budget.
+      if (source.kind === 'pull' || source.kind === 'streaming') {
+        // Loaded only for pull and streaming sources: @kubernetes/client-node alone adds ~85 MB of RSS, most of a push pod's budget.
         const { FileLeaseStore, KubernetesLeaseStore, LeaderElector } = await import('@tormenta/lease');
         const lease = config.lease;
         const store =
@@ -164,16 +165,21 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
             renewMs: lease.renewMs,
             onError: (error) => server.log.warn({ err: error }, 'lease store failed; not leading until it answers again'),
           });
-        const runner = runPullSource({
-          source,
+        const runnerOptions = {
           ingestor,
+          idField: spec.idField,
           elector,
           followPollMs: lease.renewMs,
-          log: (message) => server.log.warn(message),
+          log: (message: string) => server.log.warn(message),
           signal: stop.signal,
-        }).catch((error: unknown) => {
-          state.pullStopped = error instanceof Error ? error.message : String(error);
-          server.log.error({ err: error }, 'pull source stopped; /healthz now fails so the pod is restarted');
+        };
+        const runner = (
+          source.kind === 'pull'
+            ? runPullSource({ ...runnerOptions, source })
+            : runStreamingSource({ ...runnerOptions, source, replication: spec.source.definition.replication })
+        ).catch((error: unknown) => {
+          state.sourceStopped = error instanceof Error ? error.message : String(error);
+          server.log.error({ err: error }, 'source stopped; /healthz now fails so the pod is restarted');
         });
         running = Promise.all([running, runner]);
       }

@@ -11,7 +11,8 @@ import { FileLeaseStore, LeaderElector } from '@tormenta/lease';
 import type { LeaseRecord, LeaseStore } from '@tormenta/lease';
 import { Ingestor } from './ingest.ts';
 import { createMetrics } from './metrics.ts';
-import { assignIds, runPullSource } from './pull-runner.ts';
+import { runPullSource } from './pull-runner.ts';
+import { assignIds } from './streams/ids.ts';
 import type { PullSource } from './sources/index.ts';
 import { compileStream } from './streams/convert.ts';
 import { loadStreamFile } from './streams/stream-file.ts';
@@ -84,7 +85,7 @@ const ids = (messages: OutgoingMessage[]): string[] =>
 describe('assignIds', () => {
   it('adds an id to objects without one and leaves everything else alone', () => {
     let next = 0;
-    const items = assignIds([{ MONTO: 1 }, { id: 'own' }, 'text', null, [1], { id: 7 }], () => `gen-${next++}`);
+    const items = assignIds([{ MONTO: 1 }, { id: 'own' }, 'text', null, [1], { id: 7 }], 'id', () => `gen-${next++}`);
     expect(items).toEqual([{ MONTO: 1, id: 'gen-0' }, { id: 'own' }, 'text', null, [1], { id: 7 }]);
   });
 });
@@ -100,6 +101,7 @@ describe('runPullSource', () => {
     const running = runPullSource({
       source,
       ingestor: ingestorFor(writer),
+      idField: 'id',
       elector: undefined,
       followPollMs: 10,
       log: () => undefined,
@@ -135,6 +137,7 @@ describe('runPullSource', () => {
     const running = runPullSource({
       source,
       ingestor: ingestorFor(writer),
+      idField: 'id',
       elector,
       followPollMs: 10,
       log: (line) => logs.push(line),
