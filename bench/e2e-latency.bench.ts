@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { enrichedRowKey } from '@tormenta/consumer';
 import { datasetFiles } from '../data/generate.ts';
-import { countRows, freePort, runStorm, startPipeline } from '../services/pipeline/src/index.ts';
+import { countRows, runStorm, startPipeline } from '../services/pipeline/src/index.ts';
+import { freePort } from '../test/stack/processes.ts';
 import type { StormRecord } from '../services/pipeline/src/index.ts';
 import { createTopic, deleteTopic, testHBase, testKafka, uniqueName } from '../test/stack/fixtures.ts';
 import { endpoints, stateDir } from '../test/stack/layout.ts';
+import { writeStreamFile } from '../services/producer/src/testing/stream-file.ts';
 import { registerScrapeTargets } from '../test/stack/prometheus.ts';
 import { describeEntry, machine, recordEntries, writeBenchmarksMarkdown } from './report.ts';
 import type { BenchEntry } from './report.ts';
@@ -74,6 +76,7 @@ const pipeline = await startPipeline({
   registerScrapeTargets,
   namespace,
   topic,
+  streamFile: writeStreamFile({ topic }),
   partitions: 3,
   tables,
   groupId: uniqueName('bench-e2e'),

@@ -76,6 +76,7 @@ try {
       registerScrapeTargets,
       namespace: NAMESPACE,
       topic: TOPIC,
+      streamFile: 'streams/transacciones.yaml',
       partitions: 6,
       tables: { persona: TABLE_PERSONA, empresa: TABLE_EMPRESA, enriched: TABLE_ENRICHED },
       groupId: 'tormenta-enrich-1s-local',

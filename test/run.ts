@@ -2,7 +2,7 @@
 // run had to start is stopped at the end; one that was already running is left running. Ends with one line
 // "N passed, N failed" for CI. Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { down as clusterDown, runningCluster } from './cluster/control-plane.ts';
 import { repoRoot, stateDir } from './stack/layout.ts';
@@ -22,6 +22,8 @@ const clusterWasRunning = (await runningCluster()) !== undefined;
 
 mkdirSync(stateDir, { recursive: true });
 const resultsFile = join(stateDir, 'jest-results.json');
+// A previous run's results must never stand in for this one's (a failing globalSetup writes none).
+rmSync(resultsFile, { force: true });
 const jest = spawnSync(
   process.execPath,
   [

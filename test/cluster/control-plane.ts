@@ -3,13 +3,13 @@
 // kube-scheduler and KWOK with a few fake nodes, so Deployments really roll out to Running pods without a kubelet.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { adminKubeconfig, buildScript, clusterFile, componentKubeconfig, etcdDataDir, pkiDir, scratchDir } from './layout.ts';
 import type { Binaries, ClusterInfo } from './layout.ts';
 import { ensurePki, pki, writeClientKubeconfig } from './pki.ts';
 import { ComponentError, runningPid, rssBytes, startProcess, stopProcess, waitUntil } from './processes.ts';
 import type { ProcessSpec } from './processes.ts';
 import { apiRequest, httpOk } from './api.ts';
+import { freePort } from '../stack/processes.ts';
 
 /** Start order; `down` stops in reverse. */
 export const components = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
@@ -158,14 +158,7 @@ async function freshClusterInfo(binaries: Binaries): Promise<ClusterInfo> {
 async function freePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.on('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
+    const port = await freePort();
     if (port && !RESERVED_PORTS.has(port)) ports.add(port);
   }
   return [...ports];

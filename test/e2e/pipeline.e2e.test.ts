@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { enrichedRowKey } from '@tormenta/consumer';
 import { datasetFiles } from '../../data/generate.ts';
 import type { Empresa, Persona } from '../../data/dataset.ts';
-import { countRows, freePort, profile, runStorm, startPipeline } from '../../services/pipeline/src/index.ts';
+import { countRows, profile, runStorm, startPipeline } from '../../services/pipeline/src/index.ts';
+import { freePort } from '../stack/processes.ts';
 import type { Pipeline, RunResult, StormRecord } from '../../services/pipeline/src/index.ts';
 import { deleteTopic, promQuery, scanTable, testHBase, uniqueName } from '../stack/fixtures.ts';
 import { endpoints, repoRoot, stateDir } from '../stack/layout.ts';
 import { registerScrapeTargets } from '../stack/prometheus.ts';
+import { writeStreamFile } from '../../services/producer/src/testing/stream-file.ts';
 
 const TARGET_PER_REPLICA = 200;
 const COST = 10;
@@ -42,6 +44,7 @@ beforeAll(async () => {
     registerScrapeTargets,
     namespace,
     topic,
+    streamFile: writeStreamFile({ topic }),
     partitions: 3,
     tables,
     groupId: uniqueName('e2e-group'),

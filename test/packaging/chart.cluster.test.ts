@@ -43,7 +43,12 @@ describe('values.schema.json and template checks reject wrong values, naming the
     ['a lowercase currency', { autoscaler: { budget: { currency: 'usd', maxPerHour: 5 } } }, /\/autoscaler\/budget\/currency/],
     ['a broker without a port', { kafka: { brokers: ['kafka'] } }, /\/kafka\/brokers\/0/],
     ['an HBase address that is not a URL', { hbase: { restUrl: 'hbase:8080' } }, /\/hbase\/restUrl/],
-    ['an unknown source', { producers: [{ ...defaultProducer, source: 'ftp' }] }, /\/producers\/0\/source/],
+    ['an unknown source', { producers: [{ ...defaultProducer, stream: { ...defaultProducer.stream, source: { kind: 'ftp' } } }] }, /\/producers\/0\/stream\/source\/kind/],
+    [
+      'autoscaling a source that reads behind a Lease',
+      { producers: [{ ...pollProducer, autoscaling: { ...pollProducer.autoscaling, enabled: true } }] },
+      /producers poll: source http-poll reads behind a Lease/,
+    ],
     [
       'a producer name that cannot name a Deployment',
       { producers: [{ ...defaultProducer, name: 'Push_1' }] },

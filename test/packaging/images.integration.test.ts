@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FAMILY } from '@tormenta/hbase';
@@ -110,13 +110,22 @@ describe('the built images run', () => {
   it('producer: rejects a bad setting by name', async () => {
     const { image, node, tmp } = images.get('producer')!;
     const started = startImage(image, node, { PRODUCER_PORT: 'eighty', PRODUCER_LEASE_MODE: 'none' }, tmp);
-    expect(await started.exit).toBe(1);
+    expect(await started.exit).toBe(2);
     expect(started.output()).toMatch(/PRODUCER_PORT: /);
   });
 
   it('producer: serves, writes a pushed record to the local Kafka, and drains on SIGTERM', async () => {
     const { image, node, tmp } = images.get('producer')!;
     const port = await freePort();
+    // The image's own transaction stream, on a topic of this test's: its schema is read from the image.
+    const shipped = readFileSync(join(image.root, image.workdir, 'streams/transacciones.yaml'), 'utf8');
+    const streamFile = join(tmp, 'stream.yaml');
+    writeFileSync(
+      streamFile,
+      shipped
+        .replace('topic: topic_transaccion', `topic: packaging_${suffix}`)
+        .replace('schema: schemas/', `schema: ${join(image.root, image.workdir, 'streams/schemas/')}`),
+    );
     const started = startImage(
       image,
       node,
@@ -124,7 +133,7 @@ describe('the built images run', () => {
         PRODUCER_HOST: '127.0.0.1',
         PRODUCER_PORT: String(port),
         PRODUCER_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-        PRODUCER_TOPIC: `packaging_${suffix}`,
+        PRODUCER_STREAM_FILE: streamFile,
         PRODUCER_TOPIC_PARTITIONS: '1',
         PRODUCER_LEASE_MODE: 'none',
       },

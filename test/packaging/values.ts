@@ -1,7 +1,16 @@
 // Producer entries for values files in the packaging tests (a list entry must be given whole).
 export const defaultProducer = {
   name: 'push',
-  source: 'http-push',
+  stream: {
+    name: 'transacciones',
+    source: { kind: 'http-push' },
+    topic: 'topic_transaccion',
+    format: 'json',
+    schema: 'transaccion.schema.json',
+    key: 'ID_PERSONA',
+    idField: 'id',
+  },
+  schemaConfigMap: {},
   replicas: 1,
   env: {},
   service: { type: 'ClusterIP', port: 80 },
@@ -10,9 +19,9 @@ export const defaultProducer = {
 
 export const pollProducer = {
   name: 'poll',
-  source: 'http-poll',
+  stream: { name: 'iss', source: { kind: 'http-poll', url: 'http://api.example.com/now' }, topic: 'topic_iss' },
   replicas: 2,
-  env: { PRODUCER_POLL_URL: 'http://api.example.com/now' },
+  env: {},
   service: { type: 'ClusterIP', port: 80 },
   autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 2, costPerReplicaHour: 10, targetPerReplica: 100 },
 };

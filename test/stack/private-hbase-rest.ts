@@ -1,22 +1,10 @@
 // A second HBase REST server of a test's own, in front of the shared HBase, on another port: a fault test can kill and
 // restart it without touching the REST server everyone else uses. Same jars and conf dir as the stack's.
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { java17Flags, HBASE } from './hbase.ts';
 import { componentDir, host } from './layout.ts';
 import { classpath, requireJava17, resolveJars } from './prerequisites.ts';
-import { isPortOpen, startProcess, stopProcess, waitUntil } from './processes.ts';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+import { freePort, isPortOpen, startProcess, stopProcess, waitUntil } from './processes.ts';
 
 export class PrivateHBaseRest {
   readonly port: number;

@@ -54,12 +54,13 @@ tormenta.io/instance: {{ .instance | quote }}
 {{- end }}
 
 {{/* Pull sources run on the leader of a Lease; http-push replicas all serve. */}}
+{{- /* A source whose replicas stand by behind a Lease (the list is generated from the source registry: _sources.tpl). */}}
 {{- define "tormenta.isPullSource" -}}
-{{- if ne .source "http-push" }}true{{ end }}
+{{- if has .stream.source.kind (splitList " " (include "tormenta.leaderSourceKinds" .)) }}true{{ end }}
 {{- end }}
 
 {{- define "tormenta.anyPullSource" -}}
-{{- range .Values.producers }}{{ if ne .source "http-push" }}true{{ end }}{{ end }}
+{{- range .Values.producers }}{{ include "tormenta.isPullSource" . }}{{ end }}
 {{- end }}
 
 {{- define "tormenta.ingestTokenSecret" -}}

@@ -1,4 +1,4 @@
-export { autoscalerConfig, freePort, offeredQuery, startPipeline, TARGET_NAME } from './pipeline.ts';
+export { autoscalerConfig, offeredQuery, startPipeline, TARGET_NAME } from './pipeline.ts';
 export type { Pipeline, PipelineOptions, StackEndpoints } from './pipeline.ts';
 export { budgetCap, phaseAt, profile, PROFILE_NAMES } from './profiles.ts';
 export type { ProfileName, StormPhase } from './profiles.ts';

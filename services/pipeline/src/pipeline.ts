@@ -2,13 +2,12 @@
 // and topic, a producer fleet (cluster module) with a per-replica capacity, the consumer, and the autoscaler in local
 // mode driving the fleet through the same decision code; every process's /metrics registered with Prometheus.
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { HBaseRestClient } from '@tormenta/hbase';
 import { parseAutoscalerConfig } from '@tormenta/autoscaler';
 import type { AutoscalerConfig } from '@tormenta/autoscaler';
 import { loadDataset } from '../../../data/load.ts';
+import { freePort } from '../../../test/stack/processes.ts';
 import { startChild, stopChild, waitFor } from './children.ts';
 import type { Child } from './children.ts';
 import { FleetAdminClient } from './fleet/admin-client.ts';
@@ -27,6 +26,8 @@ export interface PipelineOptions {
   /** The `namespace` label every series of this run carries, so dashboards' queries select it. */
   namespace: string;
   topic: string;
+  /** The stream the producers carry; its topic must be `topic`. */
+  streamFile: string;
   partitions: number;
   tables: { persona: string; empresa: string; enriched: string };
   groupId: string;
@@ -57,17 +58,6 @@ export interface Pipeline {
 }
 
 export const TARGET_NAME = 'producer';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export function offeredQuery(namespace: string, window = '15s'): string {
   return `sum(rate(tormenta_ingest_records_received_total{namespace="${namespace}"}[${window}]))`;
@@ -143,11 +133,10 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
         FLEET_REPLICAS: String(options.minReplicas),
         FLEET_MAX_REPLICAS: String(options.maxReplicas),
         FLEET_ADMIN_PORT: String(ports.admin),
-        PRODUCER_SOURCE: 'http-push',
         PRODUCER_HOST: '127.0.0.1',
         PRODUCER_PORT: String(options.ingestPort),
         PRODUCER_KAFKA_BROKERS: options.endpoints.kafkaBrokers.join(','),
-        PRODUCER_TOPIC: options.topic,
+        PRODUCER_STREAM_FILE: options.streamFile,
         PRODUCER_TOPIC_PARTITIONS: String(options.partitions),
         PRODUCER_MAX_RECORDS_PER_SECOND: String(options.capacityPerReplica),
         PRODUCER_LEASE_MODE: 'none',

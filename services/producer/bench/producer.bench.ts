@@ -27,6 +27,7 @@ import { machine as describeMachine, recordEntries } from '../../../bench/report
 import { bundle } from '../../../scripts/build.ts';
 import { imageCommand, imageEnv } from '../../../test/packaging/dockerfile.ts';
 import type { BenchEntry } from '../../../bench/report.ts';
+import { writeStreamFile } from '../src/testing/stream-file.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -61,7 +62,7 @@ async function startProducer(writer: string, topic: string, compression: string,
       BENCH_WRITER: writer,
       PRODUCER_PORT: String(port),
       PRODUCER_HOST: '127.0.0.1',
-      PRODUCER_TOPIC: topic,
+      PRODUCER_STREAM_FILE: writeStreamFile({ topic }),
       PRODUCER_COMPRESSION: compression,
       PRODUCER_LOG_LEVEL: 'warn',
       PRODUCER_MAX_INFLIGHT_RECORDS: '100000',

@@ -6,6 +6,7 @@ import { createTopic, deleteTopic, uniqueName } from '../../../test/stack/fixtur
 import { loadConfig } from './config.ts';
 import { createProducerApp } from './app.ts';
 import type { ProducerApp } from './app.ts';
+import { writeStreamFile } from './testing/stream-file.ts';
 
 jest.setTimeout(60_000);
 
@@ -18,7 +19,13 @@ async function startProducer(env: Record<string, string>): Promise<{ app: Produc
   const topic = await createTopic(uniqueName('admission'));
   cleanups.push(() => deleteTopic(topic));
   const app = await createProducerApp(
-    loadConfig({ PRODUCER_PORT: '0', PRODUCER_HOST: '127.0.0.1', PRODUCER_TOPIC: topic, PRODUCER_LOG_LEVEL: 'silent', ...env }),
+    loadConfig({
+      PRODUCER_PORT: '0',
+      PRODUCER_HOST: '127.0.0.1',
+      PRODUCER_STREAM_FILE: writeStreamFile({ topic }),
+      PRODUCER_LOG_LEVEL: 'silent',
+      ...env,
+    }),
   );
   return { app, base: await app.start() };
 }

@@ -14,6 +14,7 @@ import { freePort } from '../../../test/stack/processes.ts';
 import { createProducerApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { readTopic } from './testing/topic-reader.ts';
+import { writeStreamFile } from './testing/stream-file.ts';
 
 jest.setTimeout(300_000);
 
@@ -109,7 +110,7 @@ describe('producer under faults', () => {
         PRODUCER_PORT: '0',
         PRODUCER_HOST: '127.0.0.1',
         PRODUCER_KAFKA_BROKERS: kafka.brokers.join(','),
-        PRODUCER_TOPIC: topic,
+        PRODUCER_STREAM_FILE: writeStreamFile({ topic }),
         PRODUCER_LOG_LEVEL: 'silent',
         PRODUCER_KAFKA_SEND_TIMEOUT_MS: '5000',
         PRODUCER_KAFKA_PROBE_INTERVAL_MS: '500',
@@ -148,7 +149,7 @@ describe('producer under faults', () => {
         PRODUCER_PORT: String(port),
         PRODUCER_HOST: '127.0.0.1',
         PRODUCER_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-        PRODUCER_TOPIC: topic,
+        PRODUCER_STREAM_FILE: writeStreamFile({ topic }),
         PRODUCER_LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -156,7 +157,14 @@ describe('producer under faults', () => {
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     cleanup.push(async () => child.kill('SIGKILL'));
     const base = `http://127.0.0.1:${port}`;
-    for (let attempt = 0; !(await fetch(`${base}/readyz`).then((r) => r.ok, () => false)); attempt++) {
+    for (
+      let attempt = 0;
+      !(await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      attempt++
+    ) {
       if (attempt > 150) throw new Error('producer child not ready within 30 s');
       await sleep(200);
     }

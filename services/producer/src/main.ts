@@ -30,8 +30,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', stopOn);
 }
 
+// Exit 2 for a configuration to fix (a setting, a stream file, a schema), 1 for anything else.
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) process.stderr.write(`tormenta-producer: ${error.message}\n`);
-  else process.stderr.write(`tormenta-producer: start-up failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  if (error instanceof ConfigError) {
+    process.stderr.write(`tormenta-producer: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`tormenta-producer: start-up failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import { endpoints, repoRoot } from '../../../../test/stack/layout.ts';
 import { createProducerApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { readTopic } from '../testing/topic-reader.ts';
+import { writeStreamFile } from '../testing/stream-file.ts';
 
 jest.setTimeout(90_000);
 
@@ -27,14 +28,10 @@ describe('file-sample source', () => {
     cleanups.push(() => deleteTopic(topic));
     const app = await createProducerApp(
       loadConfig({
-        PRODUCER_SOURCE: 'file-sample',
-        PRODUCER_SAMPLE_FILE: file,
-        PRODUCER_SAMPLE_COUNT: '25',
-        PRODUCER_SAMPLE_INTERVAL_MS: '200',
         PRODUCER_LEASE_MODE: 'none',
         PRODUCER_PORT: '0',
         PRODUCER_HOST: '127.0.0.1',
-        PRODUCER_TOPIC: topic,
+        PRODUCER_STREAM_FILE: writeStreamFile({ topic, source: { kind: 'file-sample', file, count: 25, intervalMs: 200 } }),
         PRODUCER_LOG_LEVEL: 'silent',
       }),
     );

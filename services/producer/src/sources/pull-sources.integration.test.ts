@@ -14,6 +14,7 @@ import { createProducerApp } from '../app.ts';
 import type { ProducerApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { readTopic } from '../testing/topic-reader.ts';
+import { writeStreamFile } from '../testing/stream-file.ts';
 
 jest.setTimeout(90_000);
 
@@ -72,11 +73,10 @@ describe('pull sources with two replicas', () => {
     cleanups.push(() => new Promise((resolve) => api.close(resolve)));
 
     const [a, b] = await twoReplicas({
-      PRODUCER_SOURCE: 'http-poll',
-      PRODUCER_TOPIC: topic,
-      PRODUCER_POLL_URL: `${url}/now`,
-      PRODUCER_POLL_RECORDS_PATH: 'data.items',
-      PRODUCER_POLL_INTERVAL_MS: '50',
+      PRODUCER_STREAM_FILE: writeStreamFile({
+        topic,
+        source: { kind: 'http-poll', url: `${url}/now`, recordsPath: 'data.items', intervalMs: 50 },
+      }),
     });
     await sleep(1_500);
     const [leader, standby] = (await offered(a!)) > 0 ? [a!, b!] : [b!, a!];
@@ -110,15 +110,19 @@ describe('pull sources with two replicas', () => {
     cleanups.push(() => new Promise((resolve) => site.close(resolve)));
 
     const [a, b] = await twoReplicas({
-      PRODUCER_SOURCE: 'html-scrape',
-      PRODUCER_TOPIC: topic,
-      PRODUCER_SCRAPE_URL_TEMPLATE: `${url}/list?page={page}`,
-      PRODUCER_SCRAPE_FIRST_PAGE: '1',
-      PRODUCER_SCRAPE_LAST_PAGE: '6',
-      PRODUCER_SCRAPE_ITEM_SELECTOR: 'li.tx',
-      PRODUCER_SCRAPE_FIELDS: JSON.stringify({ ID_PERSONA: '.p', ID_EMPRESA: '.e', MONTO: 'em' }),
-      // Six pages take the leader ≥ 2.5 s, so it is stopped mid-listing and the standby has pages left to take over.
-      PRODUCER_SCRAPE_INTERVAL_MS: '500',
+      PRODUCER_STREAM_FILE: writeStreamFile({
+        topic,
+        source: {
+          kind: 'html-scrape',
+          urlTemplate: `${url}/list?page={page}`,
+          firstPage: 1,
+          lastPage: 6,
+          itemSelector: 'li.tx',
+          fields: { ID_PERSONA: '.p', ID_EMPRESA: '.e', MONTO: 'em' },
+          // Six pages take the leader ≥ 2.5 s, so it is stopped mid-listing and the standby has pages left to take over.
+          intervalMs: 500,
+        },
+      }),
     });
     const leaderSeen = Date.now() + 20_000;
     while ((await offered(a!)) + (await offered(b!)) === 0 && Date.now() < leaderSeen) await sleep(50);
