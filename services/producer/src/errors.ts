@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   TORMENTA_MALFORMED_BODY: 400,
   TORMENTA_UNAUTHORIZED: 401,
   TORMENTA_NOT_FOUND: 404,
+  TORMENTA_METHOD_NOT_ALLOWED: 405,
   TORMENTA_PAYLOAD_TOO_LARGE: 413,
   TORMENTA_RECORD_TOO_LARGE: 413,
   TORMENTA_TOO_MANY_RECORDS: 413,
@@ -37,13 +38,20 @@ export class ProducerError extends Error {
   readonly details: unknown;
   /** Set on 429 and 503: how long a client should wait before retrying. */
   readonly retryAfterSeconds: number | undefined;
+  /** Set on 405: the methods the resource takes, sent as the Allow header. */
+  readonly allow: readonly string[] | undefined;
 
-  constructor(code: ProducerErrorCode, message: string, extra: { details?: unknown; retryAfterSeconds?: number } = {}) {
+  constructor(
+    code: ProducerErrorCode,
+    message: string,
+    extra: { details?: unknown; retryAfterSeconds?: number; allow?: readonly string[] } = {},
+  ) {
     super(message);
     this.code = code;
     this.statusCode = ERROR_STATUS[code];
     this.details = extra.details;
     this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.allow = extra.allow;
   }
 
   toBody(): ErrorBody {

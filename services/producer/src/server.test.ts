@@ -51,6 +51,36 @@ describe('ingest server', () => {
     expect(loaded.compilers).toEqual([]);
   });
 
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const)(
+    'answers %s /v1/records with 405, Allow: POST, in the one error shape',
+    async (method) => {
+      const app = buildServer(options());
+      const response = await app.inject({ method, url: '/v1/records?x=1' });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe('POST');
+      expect(response.json()).toEqual({
+        statusCode: 405,
+        code: 'TORMENTA_METHOD_NOT_ALLOWED',
+        error: 'Method Not Allowed',
+        message: `${method} /v1/records: records are sent with POST`,
+      });
+      await app.close();
+    },
+  );
+
+  it('still answers 404 for unknown paths, and for /v1/records when push is off', async () => {
+    const app = buildServer(options());
+    const unknown = await app.inject({ method: 'GET', url: '/v1/record' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers.allow).toBeUndefined();
+    expect(unknown.json()).toMatchObject({ code: 'TORMENTA_NOT_FOUND' });
+    await app.close();
+    const pull = buildServer({ ...options(), acceptPush: false });
+    const records = await pull.inject({ method: 'GET', url: '/v1/records' });
+    expect(records.statusCode).toBe(404);
+    await pull.close();
+  });
+
   it('refuses a route schema instead of compiling it', async () => {
     const app = buildServer(options());
     app.post('/with-schema', { schema: { body: { type: 'object' } } }, async () => 'never');

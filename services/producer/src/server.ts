@@ -45,6 +45,8 @@ const noRouteSchemas: NonNullable<FastifyServerOptions['schemaController']> = {
   compilersFactory: { buildValidator: () => refuseSchema, buildSerializer: () => refuseSchema },
 };
 
+const INGEST_PATH = '/v1/records';
+
 /** What a text stream takes: any text/* type, and the XML and HTML types that are text without saying so. */
 const TEXT_TYPES = /^(text\/[\w.+-]+|application\/([\w.-]+\+)?(xml|json)|application\/xhtml\+xml)$/;
 
@@ -111,6 +113,16 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     void sendError(reply, producerError);
   });
   app.setNotFoundHandler((request, reply) => {
+    // fastify answers a known path with an unknown method as not found; HTTP says 405 with the methods it does take.
+    if (options.acceptPush && request.url.split('?', 1)[0] === INGEST_PATH) {
+      void sendError(
+        reply,
+        new ProducerError('TORMENTA_METHOD_NOT_ALLOWED', `${request.method} ${INGEST_PATH}: records are sent with POST`, {
+          allow: ['POST'],
+        }),
+      );
+      return;
+    }
     void sendError(reply, new ProducerError('TORMENTA_NOT_FOUND', `no route ${request.method} ${request.url}`));
   });
 
@@ -136,6 +148,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 function sendError(reply: FastifyReply, error: ProducerError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   if (error.code === 'TORMENTA_UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
+  if (error.allow !== undefined) reply.header('allow', error.allow.join(', '));
   return reply.status(error.statusCode).send(error.toBody());
 }
 
@@ -178,7 +191,7 @@ function registerIngestRoute(app: FastifyInstance, options: ServerOptions): void
   app.addHook('onClose', async () => clearInterval(sweep));
 
   app.post(
-    '/v1/records',
+    INGEST_PATH,
     {
       onRequest: admit,
     },
