@@ -35,6 +35,7 @@ describe('parseAutoscalerConfig', () => {
     const config = parseAutoscalerConfig(validConfig());
     expect(config.pollIntervalSeconds).toBe(15);
     expect(config.failStaticAfter).toBe(3);
+    expect(config.startupGraceSeconds).toBe(60);
     expect(config.tolerance).toBe(0.1);
     expect(config.surge).toEqual({ multiple: 10, baselineWindowSeconds: 600, minSamples: 4 });
     expect(config.targets[0]!.behavior).toEqual(DEFAULT_BEHAVIOR);
@@ -147,6 +148,7 @@ describe('parseAutoscalerConfig', () => {
       { path: '/surge/minSamples' },
     ],
     ['failStaticAfter 0', (c) => ({ ...c, failStaticAfter: 0 }), { path: '/failStaticAfter' }],
+    ['a negative start-up grace', (c) => ({ ...c, startupGraceSeconds: -1 }), { path: '/startupGraceSeconds' }],
   ])('rejects %s, naming the field', (_label, mutate, expected) => {
     const issues = issuesOf(mutate(validConfig()));
     const match = issues.find((issue) => issue.path === expected.path);

@@ -10,6 +10,7 @@ import {
   DEFAULT_POLL_INTERVAL_SECONDS,
   DEFAULT_SCALE_DOWN_RULES,
   DEFAULT_SCALE_UP_RULES,
+  DEFAULT_STARTUP_GRACE_SECONDS,
   DEFAULT_SURGE_GUARD,
   DEFAULT_TOLERANCE,
 } from '../policy/defaults.ts';
@@ -77,6 +78,8 @@ export const autoscalerConfigSchema = z
       })
       .default({ ...DEFAULT_SURGE_GUARD }),
     failStaticAfter: z.int().min(1).default(DEFAULT_FAIL_STATIC_AFTER),
+    /** Seconds from the first pass during which a metric never read yet holds quietly (no MetricsUnavailable Event). */
+    startupGraceSeconds: z.int().min(0).max(3600).default(DEFAULT_STARTUP_GRACE_SECONDS),
     targets: z.array(targetSchema).min(1),
   })
   .superRefine((config, context) => {

@@ -152,7 +152,7 @@ export class Reconciler {
       this.#ports.readScale(refOf(target)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
       this.#ports.readMetric(config.prometheus.url, target.metric.query),
     ]);
-    const outcome = applyFallback(memory.fallback, reading, config.failStaticAfter);
+    const outcome = applyFallback(memory.fallback, reading, config, now);
     memory.fallback = outcome.state;
     if (outcome.failure !== null) this.#ports.metrics.metricErrors.inc({ target: target.name, failure: outcome.failure });
     const base = { target, memory, verdict: outcome.verdict, enteredFailStatic: outcome.enteredFailStatic };

@@ -20,10 +20,11 @@ describe('classifyReading', () => {
 describe('applyFallback', () => {
   const failing: MetricReading = { kind: 'error', message: 'down' };
 
-  function run(readings: readonly MetricReading[], failStaticAfter: number) {
+  /** One reading every `everySeconds` from t=1000; no start-up grace unless given. */
+  function run(readings: readonly MetricReading[], failStaticAfter: number, startupGraceSeconds = 0, everySeconds = 5) {
     let state: FallbackState = INITIAL_FALLBACK_STATE;
-    return readings.map((reading) => {
-      const outcome = applyFallback(state, reading, failStaticAfter);
+    return readings.map((reading, index) => {
+      const outcome = applyFallback(state, reading, { failStaticAfter, startupGraceSeconds }, 1000 + index * everySeconds);
       state = outcome.state;
       return outcome;
     });
@@ -58,5 +59,56 @@ describe('applyFallback', () => {
     const outcomes = run([{ kind: 'value', value: 7 }, failing], 1);
     expect(outcomes[1]!.verdict).toEqual({ kind: 'hold', failStatic: true, consecutiveFailures: 1 });
     expect(outcomes[1]!.enteredFailStatic).toBe(true);
+  });
+
+  describe('start-up grace', () => {
+    const awaiting = (consecutiveFailures: number) => ({
+      kind: 'hold',
+      failStatic: false,
+      consecutiveFailures,
+      awaitingFirstReading: true,
+    });
+
+    it('holds quietly while nothing was ever read, then as MetricsUnavailable once the grace is over', () => {
+      // Grace 12 s, a reading every 5 s: t=1000, 1005, 1010 inside; 1015 and on past it.
+      const outcomes = run([failing, { kind: 'empty' }, failing, failing, failing], 2, 12);
+      expect(outcomes.map((outcome) => outcome.verdict)).toEqual([
+        awaiting(1),
+        awaiting(2),
+        awaiting(3),
+        { kind: 'hold', failStatic: true, consecutiveFailures: 4 },
+        { kind: 'hold', failStatic: true, consecutiveFailures: 5 },
+      ]);
+      // Failures are still failures (counted in autoscaler_metric_errors_total), but none enters fail-static in the grace.
+      expect(outcomes.map((outcome) => outcome.failure)).toEqual(['error', 'empty', 'error', 'error', 'error']);
+      expect(outcomes.every((outcome) => !outcome.enteredFailStatic)).toBe(true);
+    });
+
+    it('past the grace with fewer failures than failStaticAfter, holds without a rate as today', () => {
+      const outcomes = run([failing, failing], 3, 5, 10);
+      expect(outcomes[0]!.verdict).toEqual(awaiting(1));
+      expect(outcomes[1]!.verdict).toEqual({ kind: 'hold', failStatic: false, consecutiveFailures: 2 });
+    });
+
+    it('ends for good with the first good reading: a later failure uses the last good rate, then fail-static', () => {
+      const outcomes = run([failing, { kind: 'value', value: 80 }, failing, failing], 2, 3600);
+      expect(outcomes.map((outcome) => outcome.verdict)).toEqual([
+        awaiting(1),
+        { kind: 'rate', rate: 80, source: 'fresh' },
+        { kind: 'rate', rate: 80, source: 'last-good' },
+        { kind: 'hold', failStatic: true, consecutiveFailures: 2 },
+      ]);
+      expect(outcomes[3]!.enteredFailStatic).toBe(true);
+    });
+
+    it('counts from the first read, not from each failure', () => {
+      const outcomes = run([failing, failing, failing], 3, 15, 10);
+      expect(outcomes.map((outcome) => outcome.verdict.kind === 'hold' && outcome.verdict.awaitingFirstReading)).toEqual([
+        true,
+        true,
+        undefined,
+      ]);
+      expect(outcomes[2]!.state.firstReadAt).toBe(1000);
+    });
   });
 });

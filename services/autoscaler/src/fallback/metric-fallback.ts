@@ -1,7 +1,9 @@
 // What to do when the metric cannot be read. An error, an empty result, NaN, ±Infinity or a negative value is a failed
 // read — never a rate of zero, which would scale a busy target down. Until `failStaticAfter` consecutive failures the
 // last good rate is used, so one lost scrape does not freeze scaling; from then on the current replicas are held
-// (fail-static) until a good reading arrives.
+// (fail-static) until a good reading arrives. Right after a start nothing has been scraped yet: for `startupGraceSeconds`
+// from the first read, a target that never had a good reading is held as awaiting its first reading, which is expected
+// and no warning; after the grace it is MetricsUnavailable as any other failure.
 import type { MetricVerdict } from '../policy/types.ts';
 
 export type MetricReading =
@@ -15,9 +17,16 @@ export type ReadingFailure = (typeof READING_FAILURES)[number];
 export interface FallbackState {
   readonly consecutiveFailures: number;
   readonly lastGoodRate: number | null;
+  /** When the first read was made (seconds); the start-up grace counts from it. */
+  readonly firstReadAt: number | null;
 }
 
-export const INITIAL_FALLBACK_STATE: FallbackState = { consecutiveFailures: 0, lastGoodRate: null };
+export const INITIAL_FALLBACK_STATE: FallbackState = { consecutiveFailures: 0, lastGoodRate: null, firstReadAt: null };
+
+export interface FallbackPolicy {
+  readonly failStaticAfter: number;
+  readonly startupGraceSeconds: number;
+}
 
 export function classifyReading(reading: MetricReading): { ok: true; rate: number } | { ok: false; failure: ReadingFailure } {
   if (reading.kind === 'error') return { ok: false, failure: 'error' };
@@ -38,19 +47,33 @@ export interface FallbackOutcome {
   readonly enteredFailStatic: boolean;
 }
 
-export function applyFallback(state: FallbackState, reading: MetricReading, failStaticAfter: number): FallbackOutcome {
+export function applyFallback(
+  state: FallbackState,
+  reading: MetricReading,
+  policy: FallbackPolicy,
+  now: number,
+): FallbackOutcome {
+  const firstReadAt = state.firstReadAt ?? now;
   const classified = classifyReading(reading);
   if (classified.ok) {
     return {
-      state: { consecutiveFailures: 0, lastGoodRate: classified.rate },
+      state: { consecutiveFailures: 0, lastGoodRate: classified.rate, firstReadAt },
       verdict: { kind: 'rate', rate: classified.rate, source: 'fresh' },
       failure: null,
       enteredFailStatic: false,
     };
   }
   const consecutiveFailures = state.consecutiveFailures + 1;
-  const next: FallbackState = { consecutiveFailures, lastGoodRate: state.lastGoodRate };
-  const failStatic = consecutiveFailures >= failStaticAfter;
+  const next: FallbackState = { consecutiveFailures, lastGoodRate: state.lastGoodRate, firstReadAt };
+  if (state.lastGoodRate === null && now - firstReadAt < policy.startupGraceSeconds) {
+    return {
+      state: next,
+      verdict: { kind: 'hold', failStatic: false, consecutiveFailures, awaitingFirstReading: true },
+      failure: classified.failure,
+      enteredFailStatic: false,
+    };
+  }
+  const failStatic = consecutiveFailures >= policy.failStaticAfter;
   if (!failStatic && state.lastGoodRate !== null) {
     return {
       state: next,
@@ -63,6 +86,6 @@ export function applyFallback(state: FallbackState, reading: MetricReading, fail
     state: next,
     verdict: { kind: 'hold', failStatic, consecutiveFailures },
     failure: classified.failure,
-    enteredFailStatic: consecutiveFailures === failStaticAfter,
+    enteredFailStatic: consecutiveFailures === policy.failStaticAfter,
   };
 }

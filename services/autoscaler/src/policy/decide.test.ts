@@ -307,6 +307,19 @@ describe('decide (one target, its own pool)', () => {
     });
   });
 
+  it('a target awaiting its first reading in the start-up grace holds as AwaitingMetrics, not MetricsUnavailable', () => {
+    const observed: ObservedTarget = {
+      currentReplicas: 2,
+      metric: { kind: 'hold', failStatic: false, consecutiveFailures: 1, awaitingFirstReading: true },
+    };
+    expect(decide(observed, spec(), EMPTY_HISTORY, NOW, { capReplicas: 20, minimumCut: false })).toMatchObject({
+      replicas: 2,
+      demand: null,
+      boundBy: 'fail-static',
+      reason: 'AwaitingMetrics',
+    });
+  });
+
   it('a held target is still cut by the budget', () => {
     const observed: ObservedTarget = { currentReplicas: 12, metric: { kind: 'hold', failStatic: true, consecutiveFailures: 5 } };
     expect(decide(observed, spec(), EMPTY_HISTORY, NOW, { capReplicas: 8, minimumCut: false })).toMatchObject({

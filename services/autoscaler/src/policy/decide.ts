@@ -36,6 +36,9 @@ export function proposeReplicas(
 
   if (observed.paused === true) return hold('paused', 'Paused', 'paused: left to manual scaling, replicas held');
   const metric = observed.metric;
+  if (metric.kind === 'hold' && metric.awaitingFirstReading === true) {
+    return hold('fail-static', 'AwaitingMetrics', 'no reading yet, within the start-up grace: current replicas held');
+  }
   if (metric.kind === 'hold') {
     const why = metric.failStatic ? `fail-static after ${metric.consecutiveFailures} failed reads` : 'no usable reading yet';
     return hold('fail-static', 'MetricsUnavailable', `metric unavailable (${why}): current replicas held`);

@@ -26,4 +26,7 @@ export const DEFAULT_BEHAVIOR: ScalingBehavior = { scaleUp: DEFAULT_SCALE_UP_RUL
 export const DEFAULT_SURGE_GUARD: SurgeGuardSpec = { multiple: 10, baselineWindowSeconds: 600, minSamples: 4 };
 
 export const DEFAULT_FAIL_STATIC_AFTER = 3;
+// A rate needs two scrapes of a pod that exists: two of Prometheus' common 30 s intervals, before which an unreadable
+// metric at start-up is expected, not MetricsUnavailable.
+export const DEFAULT_STARTUP_GRACE_SECONDS = 60;
 export const DEFAULT_POLL_INTERVAL_SECONDS = 15;

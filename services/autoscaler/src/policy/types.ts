@@ -71,7 +71,13 @@ export const EMPTY_HISTORY: DecisionHistory = { recommendations: [], scaleEvents
 /** The metric as the fallback module hands it over: a usable rate, or an instruction to hold. */
 export type MetricVerdict =
   | { readonly kind: 'rate'; readonly rate: number; readonly source: 'fresh' | 'last-good' }
-  | { readonly kind: 'hold'; readonly failStatic: boolean; readonly consecutiveFailures: number };
+  | {
+      readonly kind: 'hold';
+      readonly failStatic: boolean;
+      readonly consecutiveFailures: number;
+      /** No good reading yet and still within the start-up grace: held, but expected rather than a warning. */
+      readonly awaitingFirstReading?: true;
+    };
 
 export interface ObservedTarget {
   readonly currentReplicas: number;
@@ -96,6 +102,7 @@ export type DecisionReason =
   | 'BudgetCapReached'
   | 'BudgetBelowMinimum'
   | 'MetricsUnavailable'
+  | 'AwaitingMetrics'
   | 'Paused';
 
 export interface DecisionStep {
