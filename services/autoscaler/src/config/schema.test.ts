@@ -51,7 +51,7 @@ describe('parseAutoscalerConfig', () => {
 
   it('gives the policy its view, with the target tolerance over the global one', () => {
     const config = parseAutoscalerConfig({ ...validConfig(), tolerance: 0.2, targets: [{ ...validTarget(), tolerance: 0.05 }] });
-    expect(toTargetPolicySpec(config, config.targets[0]!)).toMatchObject({
+    expect(toTargetPolicySpec(config, config.targets[0]!, 10)).toMatchObject({
       name: 'producer',
       tolerance: 0.05,
       targetPerReplica: 100_000,
@@ -61,6 +61,29 @@ describe('parseAutoscalerConfig', () => {
 
   it('accepts a budget below the sum of minimums (the policy cuts and flags them)', () => {
     expect(() => parseAutoscalerConfig({ ...validConfig(), budget: { currency: 'EUR', maxPerHour: 1 } })).not.toThrow();
+  });
+
+  it('accepts a target without a cost when prices derive it, from the ConfigMap or OpenCost', () => {
+    const { costPerReplicaHour: _omitted, ...priced } = validTarget();
+    const config = parseAutoscalerConfig({
+      ...validConfig(),
+      prices: { perVcpuHour: 0.04, perGibHour: 0.005, opencost: {} },
+      targets: [priced],
+    });
+    expect(config.prices?.opencost).toEqual({ cpuQuery: 'max(node_cpu_hourly_cost)', memoryQuery: 'max(node_ram_hourly_cost)' });
+    expect(() => parseAutoscalerConfig({ ...validConfig(), prices: { opencost: {} }, targets: [priced] })).not.toThrow();
+  });
+
+  it.each<[string, unknown, string, RegExp]>([
+    ['no cost and no prices', undefined, '/targets/0/costPerReplicaHour', /no price source: set costPerReplicaHour, or prices/],
+    ['a CPU price without a memory price', { perVcpuHour: 0.04 }, '/prices/perGibHour', /required with perVcpuHour/],
+    ['a memory price without a CPU price', { perGibHour: 0.005 }, '/prices/perVcpuHour', /required with perGibHour/],
+    ['an empty prices section', {}, '/prices', /set perVcpuHour and perGibHour, or opencost/],
+    ['a price of 0', { perVcpuHour: 0, perGibHour: 0.005 }, '/prices/perVcpuHour', /greater than 0|>0/],
+  ])('rejects %s as a config error, never a cost of 0', (_label, prices, path, message) => {
+    const { costPerReplicaHour: _omitted, ...unpriced } = validTarget();
+    const issues = issuesOf({ ...validConfig(), ...(prices === undefined ? {} : { prices }), targets: [unpriced] });
+    expect(issues.find((issue) => issue.path === path)?.message).toMatch(message);
   });
 
   it('accepts a cost of 0 (not charged to the budget)', () => {

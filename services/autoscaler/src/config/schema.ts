@@ -44,7 +44,8 @@ const targetSchema = z.strictObject({
   name: kubeName,
   kind: z.enum(['Deployment', 'StatefulSet']),
   namespace: kubeName,
-  costPerReplicaHour: z.number().min(0).finite(),
+  // A constant override; without it the cost is derived from the pod template's requests × `prices` (cost/replica-cost.ts).
+  costPerReplicaHour: z.number().min(0).finite().optional(),
   minReplicas: z.int().min(0),
   maxReplicas: z.int().min(1),
   metric: z.strictObject({
@@ -59,6 +60,22 @@ const targetSchema = z.strictObject({
       scaleDown: { ...DEFAULT_SCALE_DOWN_RULES, policies: DEFAULT_SCALE_DOWN_RULES.policies.map((policy) => ({ ...policy })) },
     }),
   paused: z.boolean().default(false),
+});
+
+// OpenCost exports a price per node; the most expensive node is what a new replica may land on, so the budget holds.
+export const DEFAULT_OPENCOST_CPU_QUERY = 'max(node_cpu_hourly_cost)';
+export const DEFAULT_OPENCOST_MEMORY_QUERY = 'max(node_ram_hourly_cost)';
+
+const pricesSchema = z.strictObject({
+  // Positive: a price of 0 would make every replica free, which is what a missing price must never do.
+  perVcpuHour: z.number().positive().finite().optional(),
+  perGibHour: z.number().positive().finite().optional(),
+  opencost: z
+    .strictObject({
+      cpuQuery: z.string().trim().min(1).default(DEFAULT_OPENCOST_CPU_QUERY),
+      memoryQuery: z.string().trim().min(1).default(DEFAULT_OPENCOST_MEMORY_QUERY),
+    })
+    .optional(),
 });
 
 export const autoscalerConfigSchema = z
@@ -80,9 +97,28 @@ export const autoscalerConfigSchema = z
     failStaticAfter: z.int().min(1).default(DEFAULT_FAIL_STATIC_AFTER),
     /** Seconds from the first pass during which a metric never read yet holds quietly (no MetricsUnavailable Event). */
     startupGraceSeconds: z.int().min(0).max(3600).default(DEFAULT_STARTUP_GRACE_SECONDS),
+    prices: pricesSchema.optional(),
     targets: z.array(targetSchema).min(1),
   })
   .superRefine((config, context) => {
+    const prices = config.prices;
+    if (prices !== undefined) {
+      for (const [field, other] of [
+        ['perVcpuHour', 'perGibHour'],
+        ['perGibHour', 'perVcpuHour'],
+      ] as const) {
+        if (prices[field] === undefined && prices[other] !== undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: ['prices', field],
+            message: `required with ${other} (a missing price would count as 0)`,
+          });
+        }
+      }
+      if (prices.perVcpuHour === undefined && prices.perGibHour === undefined && prices.opencost === undefined) {
+        context.addIssue({ code: 'custom', path: ['prices'], message: 'set perVcpuHour and perGibHour, or opencost, or both' });
+      }
+    }
     const seen = new Map<string, number>();
     config.targets.forEach((target, index) => {
       if (target.minReplicas > target.maxReplicas) {
@@ -90,6 +126,14 @@ export const autoscalerConfigSchema = z
           code: 'custom',
           path: ['targets', index, 'minReplicas'],
           message: `must be ≤ maxReplicas (${target.maxReplicas})`,
+        });
+      }
+      if (target.costPerReplicaHour === undefined && prices === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['targets', index, 'costPerReplicaHour'],
+          message:
+            'no price source: set costPerReplicaHour, or prices (perVcpuHour and perGibHour, or opencost) to derive it from the pod template',
         });
       }
       // Names key the budget pool, the tie-break and the `{target}` label, so they are unique across namespaces too.
@@ -128,14 +172,18 @@ export function parseAutoscalerConfig(input: unknown): AutoscalerConfig {
   throw new AutoscalerError(AUTOSCALER_ERROR_CODES.configInvalid, `invalid autoscaler config: ${summary}`, issues);
 }
 
-/** The policy's view of one target. */
-export function toTargetPolicySpec(config: AutoscalerConfig, target: AutoscalerTargetConfig): TargetPolicySpec {
+/** The policy's view of one target, with its cost this pass (the override, or derived: cost/replica-cost.ts). */
+export function toTargetPolicySpec(
+  config: AutoscalerConfig,
+  target: AutoscalerTargetConfig,
+  costPerReplicaHour: number,
+): TargetPolicySpec {
   return {
     name: target.name,
     minReplicas: target.minReplicas,
     maxReplicas: target.maxReplicas,
     targetPerReplica: target.metric.targetPerReplica,
-    costPerReplicaHour: target.costPerReplicaHour,
+    costPerReplicaHour,
     tolerance: target.tolerance ?? config.tolerance,
     behavior: target.behavior,
     surge: config.surge,

@@ -12,6 +12,7 @@ export function createAutoscalerMetrics(registry = new Registry()) {
     cap: gauge('budget_cap_replicas', "Replicas this target's share of the budget pays for (+Inf when it costs nothing)"),
     demandOverCap: gauge('demand_over_cap_replicas', 'Replicas demanded beyond the budget cap: the load left unserved'),
     spend: gauge('spend_per_hour', 'What the applied replicas of this target cost per hour'),
+    costPerReplica: gauge('cost_per_replica_hour', 'Cost of one replica-hour: the override, or requests × prices'),
     budget: gauge('budget_per_hour', 'The budget pool per hour shared by all targets'),
     rate: gauge('observed_rate', 'The metric value the decision used'),
     decisions: new Counter({

@@ -3,7 +3,7 @@
 // passes; the caller decides when a pass runs (only while leading) and whether it may act (not in dry-run).
 import { decidePass } from '../policy/decide.ts';
 import { initialHistory, recordDecision } from '../policy/history.ts';
-import type { Decision, DecisionHistory, ObservedTarget } from '../policy/types.ts';
+import type { Decision, DecisionHistory, ObservedTarget, TargetPolicySpec } from '../policy/types.ts';
 import { applyFallback, INITIAL_FALLBACK_STATE, READING_FAILURES } from '../fallback/metric-fallback.ts';
 import type { FallbackState, MetricReading } from '../fallback/metric-fallback.ts';
 import { toTargetPolicySpec } from '../config/schema.ts';
@@ -11,6 +11,10 @@ import type { AutoscalerConfig, AutoscalerTargetConfig } from '../config/schema.
 import type { ExplainInputs } from '../explain/explain.ts';
 import type { EventReason, EventSink } from '../kube/events.ts';
 import type { ObservedScale, TargetRef } from '../kube/scale-targets.ts';
+import type { ReplicaCost } from '../cost/replica-cost.ts';
+import { readOpenCostPrices } from '../prometheus/opencost.ts';
+import { costOfTarget } from './target-cost.ts';
+import type { KnownCost } from './target-cost.ts';
 import type { AutoscalerMetrics } from './metrics.ts';
 
 export interface ReconcilerPorts {
@@ -30,6 +34,9 @@ interface TargetMemory {
   lastKnownReplicas: number | undefined;
   /** Set while writes keep failing, so ScaleFailed is recorded once per episode, not every pass. */
   failingWrites: boolean;
+  lastCost: KnownCost | undefined;
+  /** Set while the cost cannot be derived, so CostUnknown is recorded once per episode. */
+  costUnknown: boolean;
 }
 
 /** Checked at the moment of acting, not only when the pass starts. */
@@ -47,6 +54,8 @@ export interface TargetStatus {
   currentReplicas: number;
   decision: Decision;
   applied: boolean;
+  /** The cost per replica-hour this pass and how it was derived, or why it could not be. */
+  cost: ReplicaCost;
   error?: string;
 }
 
@@ -57,6 +66,9 @@ const REASON_EVENTS: Partial<Record<string, EventReason>> = {
   SurgeLimited: 'SurgeLimited',
   MetricsUnavailable: 'MetricsUnavailable',
 };
+
+// With no cost known the spec still needs a number; nothing is scaled in such a pass, so it is never charged.
+const UNKNOWN_COST = 0;
 
 const refOf = (target: AutoscalerTargetConfig): TargetRef => ({
   kind: target.kind,
@@ -86,19 +98,31 @@ export class Reconciler {
     const { metrics } = this.#ports;
     const endTimer = metrics.loopDuration.startTimer();
     const now = this.#ports.now();
-    const observed = await Promise.all(config.targets.map((target) => this.#observe(config, target, now)));
-    // A target whose scale could never be read has an unknown spend: with it in the pool at 0, the others could take its
-    // share and exceed the budget, so nothing is scaled until every target has been read once.
-    const spendKnown = observed.every((entry) => entry.observedTarget !== undefined);
+    const opencost = config.prices?.opencost;
+    const [observed, livePrices] = await Promise.all([
+      Promise.all(config.targets.map((target) => this.#observe(config, target, now))),
+      opencost === undefined ? undefined : readOpenCostPrices(this.#ports.readMetric, config.prometheus.url, opencost),
+    ]);
+    const costs = observed.map((entry) => {
+      const cost = costOfTarget(config, entry.target, entry.scale?.podTemplate, livePrices, entry.memory.lastCost);
+      if (cost.ok) entry.memory.lastCost = cost;
+      return cost;
+    });
+    // A target whose scale or cost could never be read has an unknown spend: with it in the pool at 0, the others could
+    // take its share and exceed the budget, so nothing is scaled until every target has been read and priced once.
+    const spendKnown = observed.every((entry) => entry.observedTarget !== undefined) && costs.every((cost) => cost.ok);
     const entries = observed.map((entry) => ({
       ...entry,
       observedTarget: entry.observedTarget ?? { currentReplicas: 0, metric: entry.verdict, paused: true },
     }));
-    const inputs = entries.map(({ target, observedTarget, memory }) => ({
-      observed: observedTarget,
-      spec: toTargetPolicySpec(config, target),
-      history: memory.history,
-    }));
+    const inputs = entries.map(({ target, observedTarget, memory }, index) => {
+      const cost = costs[index]!;
+      return {
+        observed: observedTarget,
+        spec: toTargetPolicySpec(config, target, cost.ok ? cost.costPerReplicaHour : UNKNOWN_COST),
+        history: memory.history,
+      };
+    });
     const { decisions } = decidePass(inputs, config.budget.maxPerHour, now);
 
     const status = await Promise.all(
@@ -117,9 +141,24 @@ export class Reconciler {
         if (entry.readError !== undefined && entry.memory.lastReason !== 'TargetUnreadable') {
           await this.#event(entry.target, 'TargetUnreadable', `${entry.readError}; held at its last known replicas`, permission);
         }
-        await this.#record(config, entry.target, decision, result.applied, entry.enteredFailStatic, observedRate, permission);
+        const cost = costs[index]!;
+        if (!cost.ok && !entry.memory.costUnknown) {
+          await this.#event(entry.target, 'CostUnknown', `${cost.problem}; nothing is scaled until it is known`, permission);
+        }
+        entry.memory.costUnknown = !cost.ok;
+        await this.#record(
+          config,
+          entry.target,
+          decision,
+          result.applied,
+          entry.enteredFailStatic,
+          observedRate,
+          spec,
+          permission,
+        );
         if (entry.readError !== undefined) entry.memory.lastReason = 'TargetUnreadable';
-        const error = 'error' in result ? result.error : entry.readError;
+        const error =
+          'error' in result ? result.error : (entry.readError ?? (cost.ok ? undefined : `cost unknown: ${cost.problem}`));
         return {
           target: entry.target.name,
           inputs: {
@@ -130,12 +169,14 @@ export class Reconciler {
             currency: config.budget.currency,
             now,
             origin: `live: ${entry.target.namespace}/${entry.target.name}, pass at ${new Date(now * 1000).toISOString()}`,
+            costDerivation: cost.ok ? cost.derivation : `unknown: ${cost.problem}`,
           },
           at: new Date(now * 1000).toISOString(),
           observedRate,
           currentReplicas: decision.currentReplicas,
           decision,
           applied: result.applied,
+          cost,
           ...(error === undefined ? {} : { error }),
         };
       }),
@@ -206,6 +247,7 @@ export class Reconciler {
     applied: boolean,
     enteredFailStatic: boolean,
     observedRate: number | null,
+    spec: TargetPolicySpec,
     permission: PassPermission,
   ): Promise<void> {
     const { metrics } = this.#ports;
@@ -216,7 +258,8 @@ export class Reconciler {
     metrics.applied.set(labels, running);
     metrics.cap.set(labels, decision.cap);
     metrics.demandOverCap.set(labels, Math.max(0, (decision.demand ?? 0) - decision.cap));
-    metrics.spend.set(labels, running * target.costPerReplicaHour);
+    metrics.spend.set(labels, running * spec.costPerReplicaHour);
+    metrics.costPerReplica.set(labels, spec.costPerReplicaHour);
     metrics.budget.set(labels, config.budget.maxPerHour);
     if (observedRate !== null) metrics.rate.set(labels, observedRate);
     metrics.decisions.inc({ ...labels, reason: decision.reason });
@@ -255,6 +298,8 @@ export class Reconciler {
         lastReason: undefined,
         lastKnownReplicas: undefined,
         failingWrites: false,
+        lastCost: undefined,
+        costUnknown: false,
       };
       this.#memory.set(name, memory);
       // Zero series from the start, so a dashboard shows "no errors" rather than "no data".

@@ -18,6 +18,8 @@ export interface ExplainInputs {
   readonly now: number;
   /** Where the numbers came from, printed first (e.g. "command line", "live: tormenta/producer"). */
   readonly origin: string;
+  /** How the cost per replica-hour was arrived at (cost/replica-cost.ts), when it was derived or overridden. */
+  readonly costDerivation?: string;
 }
 
 export interface ExplainInputSource {
@@ -110,6 +112,7 @@ export function formatExplanation(inputs: ExplainInputs, decision: Decision): st
     `  target ${spec.name}: ${observed.currentReplicas} replicas now, metric ${metric}`,
     `  targetPerReplica ${spec.targetPerReplica}, tolerance ${spec.tolerance}, min ${spec.minReplicas}, max ${limit(spec.maxReplicas)}`,
     `  cost ${spec.costPerReplicaHour} ${inputs.currency}/replica-hour, budget ${limit(inputs.budgetPerHour)} ${inputs.currency}/h`,
+    ...(inputs.costDerivation === undefined ? [] : [`  cost from ${inputs.costDerivation}`]),
     `  behavior: scale-up window ${spec.behavior.scaleUp.stabilizationWindowSeconds} s, scale-down window ${spec.behavior.scaleDown.stabilizationWindowSeconds} s; ` +
       `surge guard ${spec.surge.multiple}× the median of ${spec.surge.baselineWindowSeconds} s`,
     `  history: ${inputs.history.recommendations.length} recommendations, ${inputs.history.scaleEvents.length} scale events, ${inputs.history.rates.length} rate samples`,

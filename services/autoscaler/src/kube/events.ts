@@ -12,7 +12,8 @@ export type EventReason =
   | 'MetricsUnavailable'
   | 'ConfigRejected'
   | 'ScaleFailed'
-  | 'TargetUnreadable';
+  | 'TargetUnreadable'
+  | 'CostUnknown';
 
 export const WARNING_REASONS: ReadonlySet<EventReason> = new Set([
   'BudgetCapReached',
@@ -22,6 +23,7 @@ export const WARNING_REASONS: ReadonlySet<EventReason> = new Set([
   'ConfigRejected',
   'ScaleFailed',
   'TargetUnreadable',
+  'CostUnknown',
 ]);
 
 /** The object an Event is about: a scaled workload, or the autoscaler's ConfigMap. */

@@ -2,6 +2,7 @@
 // was read, so a concurrent `kubectl scale` makes our write fail with 409 instead of being silently overwritten.
 import { AppsV1Api } from '@kubernetes/client-node';
 import type { KubeConfig, V1Scale } from '@kubernetes/client-node';
+import type { PodTemplateResources } from '../cost/pod-requests.ts';
 
 /** Put on a Deployment or StatefulSet to leave it to manual `kubectl scale`. */
 export const PAUSE_ANNOTATION = 'autoscaler.tormenta.io/paused';
@@ -16,6 +17,8 @@ export interface ObservedScale {
   replicas: number;
   pausedByAnnotation: boolean;
   scale: V1Scale;
+  /** The pod template's containers, for a cost derived from their requests (absent outside Kubernetes). */
+  podTemplate?: PodTemplateResources;
 }
 
 export class ScaleTargets {
@@ -35,6 +38,7 @@ export class ScaleTargets {
       replicas: scale.spec?.replicas ?? 0,
       pausedByAnnotation: workload.metadata?.annotations?.[PAUSE_ANNOTATION] === 'true',
       scale,
+      ...(workload.spec?.template.spec === undefined ? {} : { podTemplate: workload.spec.template.spec }),
     };
   }
 
