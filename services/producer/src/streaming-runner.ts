@@ -49,11 +49,18 @@ async function runEverywhere(options: StreamingRunnerOptions): Promise<void> {
   const { source, signal, log } = options;
   const backoff = new Backoff();
   let checkpoint: string | undefined;
-  const store: StoreOptions = { ingestor: options.ingestor, sourceName: source.name, log, signal, backoff, stillReading: () => true };
+  const store: StoreOptions = {
+    ingestor: options.ingestor,
+    sourceName: source.name,
+    log,
+    signal,
+    backoff,
+    stillReading: () => true,
+  };
   const deliver = deliverFor(store, options.idField, (stored) => (checkpoint = stored));
   while (!signal.aborted) {
     try {
-      await source.run(deliver, checkpoint, signal);
+      await source.run(deliver, checkpoint, signal, log);
     } catch (error) {
       log(`${source.name}: stopped: ${(error as Error).message}; restarting`);
     }
@@ -72,7 +79,14 @@ async function runWhileLeading(options: StreamingRunnerOptions, elector: LeaderE
     const term = new AbortController();
     const stop = (): void => term.abort();
     signal.addEventListener('abort', stop, { once: true });
-    const store: StoreOptions = { ingestor: options.ingestor, sourceName: source.name, log, signal, backoff, stillReading: () => elector.isLeader };
+    const store: StoreOptions = {
+      ingestor: options.ingestor,
+      sourceName: source.name,
+      log,
+      signal,
+      backoff,
+      stillReading: () => elector.isLeader,
+    };
     // Stored in Kafka, not yet in the Lease: saved on the next renewal rather than per batch (a Lease write per batch
     // would load the API server); a new leader may then re-read a little, never skip.
     let unsaved: string | undefined;
@@ -96,7 +110,7 @@ async function runWhileLeading(options: StreamingRunnerOptions, elector: LeaderE
     })();
     let failed = false;
     try {
-      await source.run(deliver, elector.checkpoint, term.signal);
+      await source.run(deliver, elector.checkpoint, term.signal, log);
     } catch (error) {
       failed = true;
       log(`${source.name}: stopped: ${(error as Error).message}; restarting`);

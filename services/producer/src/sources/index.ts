@@ -4,11 +4,20 @@ import { fileSampleSource } from './file-sample.ts';
 import { htmlScrapeSource } from './html-scrape.ts';
 import { httpPollSource } from './http-poll.ts';
 import { httpPushSource } from './http-push.ts';
+import { mqttSource } from './mqtt.ts';
 import type { SourceDefinition } from './source.ts';
+import { sseSource } from './sse.ts';
+import { websocketSource } from './websocket.ts';
 
-const definitions: SourceDefinition<never>[] = [httpPushSource, fileSampleSource, httpPollSource, htmlScrapeSource].map(
-  (definition) => definition as SourceDefinition<never>,
-);
+const definitions: SourceDefinition<never>[] = [
+  httpPushSource,
+  fileSampleSource,
+  httpPollSource,
+  htmlScrapeSource,
+  websocketSource,
+  sseSource,
+  mqttSource,
+].map((definition) => definition as SourceDefinition<never>);
 
 export const sourceRegistry: ReadonlyMap<string, SourceDefinition<never>> = new Map(
   definitions.map((definition) => [definition.kind, definition]),

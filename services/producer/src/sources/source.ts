@@ -30,9 +30,9 @@ export interface StreamingSource {
   name: string;
   /**
    * Connects (from `checkpoint`, where the source can resume) and delivers until `signal` aborts, reconnecting with
-   * backoff on its own; rejects only on an error no reconnect can fix.
+   * backoff on its own (saying why through `log`); rejects only on an error no reconnect can fix.
    */
-  run(deliver: Deliver, checkpoint: string | undefined, signal: AbortSignal): Promise<void>;
+  run(deliver: Deliver, checkpoint: string | undefined, signal: AbortSignal, log?: (message: string) => void): Promise<void>;
   close?(): Promise<void>;
 }
 

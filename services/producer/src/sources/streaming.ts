@@ -1,7 +1,34 @@
-// What the streaming sources (websocket, sse, mqtt) share: a message turned into records, messages that arrive together
-// batched into one delivery at a time in arrival order, and the jittered backoff between reconnects.
+// What the streaming sources (websocket, sse, mqtt) share: their common settings, a message turned into records,
+// messages that arrive together batched into one delivery at a time in arrival order, and one connection after another
+// with a jittered backoff between them.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import { pickRecords } from './http-poll.ts';
 import type { PullBatch } from './source.ts';
+
+export const RECONNECT_BASE_MS = 500;
+export const RECONNECT_MAX_MS = 30_000;
+export const MAX_BATCH_RECORDS = 1_000;
+export const MAX_BATCH_WAIT_MS = 50;
+
+/** The settings every streaming source has, spread into its schema (and checked together by `withReconnectRule`). */
+export const streamingSettings = {
+  /** Where a JSON message keeps its records, e.g. "data.items"; empty = the whole message. */
+  recordsPath: z.string().default(''),
+  reconnectBaseMs: z.coerce.number().int().min(10).default(RECONNECT_BASE_MS),
+  reconnectMaxMs: z.coerce.number().int().min(10).default(RECONNECT_MAX_MS),
+  maxBatchRecords: z.coerce.number().int().min(1).max(100_000).default(MAX_BATCH_RECORDS),
+  maxBatchWaitMs: z.coerce.number().int().min(0).max(60_000).default(MAX_BATCH_WAIT_MS),
+};
+
+export function withReconnectRule<Schema extends z.ZodType<{ reconnectBaseMs: number; reconnectMaxMs: number }>>(
+  schema: Schema,
+): Schema {
+  return schema.refine((config) => config.reconnectMaxMs >= config.reconnectBaseMs, {
+    message: 'must not be below reconnectBaseMs',
+    path: ['reconnectMaxMs'],
+  });
+}
 
 /**
  * A JSON message gives the records at `recordsPath` (an array, or one object taken as one record); any other message
@@ -97,7 +124,10 @@ export class SerialBatcher {
     }
     const taken: Received[] = [];
     let records = 0;
-    while (this.#buffer.length > 0 && (taken.length === 0 || records + this.#buffer[0]!.records.length <= this.#options.maxRecords)) {
+    while (
+      this.#buffer.length > 0 &&
+      (taken.length === 0 || records + this.#buffer[0]!.records.length <= this.#options.maxRecords)
+    ) {
       const next = this.#buffer.shift()!;
       taken.push(next);
       records += next.records.length;
@@ -137,5 +167,40 @@ export class SerialBatcher {
     this.#buffer = [];
     this.#bufferedRecords = 0;
     for (const waiter of this.#idle.splice(0)) waiter.reject(this.#failure.error);
+  }
+}
+
+/** How one connection ended. */
+export interface ConnectionEnd {
+  /** Whether it delivered anything (then the backoff starts over). */
+  delivered: boolean;
+  reason: string;
+}
+
+export interface KeepConnectedOptions {
+  name: string;
+  signal: AbortSignal;
+  log: (message: string) => void;
+  reconnectBaseMs: number;
+  reconnectMaxMs: number;
+  /** Runs one connection until it ends or `signal` aborts; throws only what no reconnect can fix. */
+  connect: () => Promise<ConnectionEnd>;
+}
+
+/**
+ * One connection after another until `signal` aborts. The backoff grows over connections that ended without delivering
+ * and starts over after one that delivered or lasted longer than the backoff's cap (a quiet feed is not a failing one).
+ */
+export async function keepConnected(options: KeepConnectedOptions): Promise<void> {
+  const { signal } = options;
+  let attempt = 0;
+  while (!signal.aborted) {
+    const started = Date.now();
+    const end = await options.connect();
+    if (signal.aborted) return;
+    attempt = end.delivered || Date.now() - started >= options.reconnectMaxMs ? 0 : attempt + 1;
+    const delay = reconnectDelayMs(attempt, options.reconnectBaseMs, options.reconnectMaxMs);
+    options.log(`${options.name}: ${end.reason}; reconnecting in ${delay} ms`);
+    await sleep(delay, undefined, { signal }).catch(() => undefined);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -17,7 +17,15 @@ function fileWith(name: string, text: string): string {
 const base = { name: 'iss', source: { kind: 'http-poll', url: 'http://127.0.0.1:1/iss' }, topic: 'topic_iss' };
 
 describe('the shipped stream files', () => {
-  it.each(['transacciones.yaml', 'iss.yaml', 'forum.yaml', 'raw.yaml'])('%s loads and compiles', async (name) => {
+  const shipped = readdirSync(STREAMS).filter((name) => name.endsWith('.yaml'));
+
+  it('include the transactions and one stream per kind of source', () => {
+    expect(shipped).toEqual(
+      expect.arrayContaining(['transacciones.yaml', 'iss.yaml', 'positions.yaml', 'wikimedia.yaml', 'trades.yaml']),
+    );
+  });
+
+  it.each(shipped)('%s loads and compiles', async (name) => {
     const spec = loadStreamFile(join(STREAMS, name));
     expect(spec.name).toBe(name.replace('.yaml', ''));
     await expect(compileStream(spec)).resolves.toMatchObject({ spec });
