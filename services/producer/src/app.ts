@@ -85,6 +85,7 @@ export async function createProducerApp(config: ProducerConfig, dependencies: Pr
     format: spec.format,
     idField: spec.idField,
     maxBodyBytes: config.maxBodyBytes,
+    connections: config.connections,
     maxRecordsPerRequest: config.maxRecordsPerRequest,
     retryAfterSeconds: config.retryAfterSeconds,
     authToken: config.authToken,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { envNameToKey, loadConfig } from './config.ts';
+import { CONNECTION_BYTES, CONNECTION_MEMORY_SHARE } from './connection-limits.ts';
 import { writeStreamFile } from './testing/stream-file.ts';
 
 describe('loadConfig', () => {
@@ -61,6 +62,10 @@ describe('loadConfig', () => {
       'PRODUCER_KAFKA_SASL_MECHANISM: required when a SASL username or password is set',
     ],
     [{ PRODUCER_KAFKA_SSL: 'yes' }, 'PRODUCER_KAFKA_SSL'],
+    [{ PRODUCER_MEMORY_LIMIT_BYTES: '256Mi' }, 'PRODUCER_MEMORY_LIMIT_BYTES'],
+    [{ PRODUCER_MAX_CONNECTIONS: '0' }, 'PRODUCER_MAX_CONNECTIONS'],
+    [{ PRODUCER_HEADERS_TIMEOUT_MS: '20000' }, 'PRODUCER_HEADERS_TIMEOUT_MS: must not exceed PRODUCER_REQUEST_TIMEOUT_MS'],
+    [{ PRODUCER_IDLE_TIMEOUT_MS: '15000' }, 'PRODUCER_IDLE_TIMEOUT_MS: must be longer than PRODUCER_KAFKA_SEND_TIMEOUT_MS'],
   ])('%j stops start-up naming %s', (env, expected) => {
     expect(() => loadConfig(env)).toThrow(expected);
   });
@@ -82,6 +87,26 @@ describe('Kafka SASL and TLS settings', () => {
     });
     expect(config.kafkaSasl).toEqual({ mechanism, username: 'tormenta', password: 's3cret' });
     expect(config.kafkaSsl).toBe(true);
+  });
+});
+
+describe('connection limits', () => {
+  it('derive the connection cap from the memory limit, the chart default when none is given', () => {
+    const perMemory = (bytes: number): number => Math.floor((bytes * CONNECTION_MEMORY_SHARE) / CONNECTION_BYTES);
+    expect(loadConfig({}).connections.maxConnections).toBe(perMemory(256 * 1024 * 1024));
+    const limited = loadConfig({ PRODUCER_MEMORY_LIMIT_BYTES: String(128 * 1024 * 1024) }).connections;
+    expect(limited.maxConnections).toBe(perMemory(128 * 1024 * 1024));
+    expect(limited.maxConnections).toBeLessThan(loadConfig({}).connections.maxConnections);
+  });
+
+  it('take an explicit cap and timeouts of a few seconds by default', () => {
+    expect(loadConfig({ PRODUCER_MAX_CONNECTIONS: '300' }).connections.maxConnections).toBe(300);
+    expect(loadConfig({}).connections).toMatchObject({
+      headersTimeoutMs: 5_000,
+      requestTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5_000,
+      idleTimeoutMs: 30_000,
+    });
   });
 });
 

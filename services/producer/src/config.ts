@@ -3,6 +3,8 @@
 // and validated with zod: a typo stops start-up with a message naming the variable, or the file and the field.
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { maxConnectionsFor } from './connection-limits.ts';
+import type { ConnectionLimits } from './connection-limits.ts';
 import { ConfigError } from './errors.ts';
 import { loadStreamFile } from './streams/stream-file.ts';
 import type { StreamSpec } from './streams/stream-file.ts';
@@ -11,6 +13,13 @@ import type { SaslSettings } from '@tormenta/kafka';
 export const ENV_PREFIX = 'PRODUCER_';
 export const DEFAULT_STREAM_FILE = 'streams/transacciones.yaml';
 export const LEASE_PREFIX = 'PRODUCER_LEASE_';
+/** The chart's default container limit (resources.limits.memory), assumed where no limit is given. */
+export const DEFAULT_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 5_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/** Node's own default; fastify's 72 s (meant for cloud load balancers that keep idle connections 60 s) holds memory 14× as long. */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 const csv = z.string().transform((text) =>
   text
@@ -48,6 +57,21 @@ export const commonConfigSchema = z.strictObject({
   maxRecordsPerRequest: z.coerce.number().int().min(1).default(10_000),
   maxInflightRecords: z.coerce.number().int().min(1).default(50_000),
   retryAfterSeconds: z.coerce.number().int().min(1).default(1),
+  /**
+   * The container's memory limit, in bytes: the chart passes resources.limits.memory through the downward API. The
+   * connection cap is derived from it.
+   */
+  memoryLimitBytes: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024 * 1024)
+    .default(DEFAULT_MEMORY_LIMIT_BYTES),
+  /** Open connections at most, probes and scrapes included; absent: derived from memoryLimitBytes (maxConnectionsFor). */
+  maxConnections: z.coerce.number().int().min(1).optional(),
+  headersTimeoutMs: z.coerce.number().int().min(100).default(DEFAULT_HEADERS_TIMEOUT_MS),
+  requestTimeoutMs: z.coerce.number().int().min(100).default(DEFAULT_REQUEST_TIMEOUT_MS),
+  idleTimeoutMs: z.coerce.number().int().min(100).default(DEFAULT_IDLE_TIMEOUT_MS),
+  keepAliveTimeoutMs: z.coerce.number().int().min(100).default(DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
   authToken: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Requests per second per client (bearer token or remote address); 0 turns the limit off. */
   rateLimitPerSecond: z.coerce.number().min(0).default(0),
@@ -84,6 +108,7 @@ export type LeaseConfig = Omit<z.infer<typeof leaseConfigSchema>, 'mode'> & { mo
 export interface ProducerConfig extends CommonConfig {
   /** Set when PRODUCER_KAFKA_SASL_MECHANISM is; username and password are then required. */
   kafkaSasl: SaslSettings | undefined;
+  connections: ConnectionLimits;
   lease: LeaseConfig;
   stream: StreamSpec;
 }
@@ -131,6 +156,7 @@ function parseSection<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv, prefix: s
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProducerConfig {
   const common = parseSection(commonConfigSchema, env, ENV_PREFIX, [LEASE_PREFIX]);
   const kafkaSasl = saslSettings(common);
+  const connections = connectionLimits(common);
   const lease = parseSection(leaseConfigSchema, env, LEASE_PREFIX, []);
   if (lease.renewMs >= lease.durationMs) {
     throw new ConfigError(
@@ -139,7 +165,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProducerConfig
   }
   const mode = lease.mode ?? (env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'file');
   const stream = loadStreamFile(common.streamFile);
-  return { ...common, kafkaSasl, lease: { ...lease, mode }, stream };
+  return { ...common, kafkaSasl, connections, lease: { ...lease, mode }, stream };
+}
+
+function connectionLimits(common: CommonConfig): ConnectionLimits {
+  const problems = [
+    ...(common.headersTimeoutMs > common.requestTimeoutMs
+      ? ['PRODUCER_HEADERS_TIMEOUT_MS: must not exceed PRODUCER_REQUEST_TIMEOUT_MS (the headers are part of the request)']
+      : []),
+    // A request waiting for its Kafka acknowledgement sends nothing; the idle timeout must not cut it.
+    ...(common.idleTimeoutMs <= common.kafkaSendTimeoutMs
+      ? ['PRODUCER_IDLE_TIMEOUT_MS: must be longer than PRODUCER_KAFKA_SEND_TIMEOUT_MS']
+      : []),
+  ];
+  if (problems.length > 0) throw new ConfigError(`invalid producer configuration:\n  ${problems.join('\n  ')}`);
+  return {
+    maxConnections: common.maxConnections ?? maxConnectionsFor(common.memoryLimitBytes),
+    headersTimeoutMs: common.headersTimeoutMs,
+    requestTimeoutMs: common.requestTimeoutMs,
+    idleTimeoutMs: common.idleTimeoutMs,
+    keepAliveTimeoutMs: common.keepAliveTimeoutMs,
+  };
 }
 
 function saslSettings(common: CommonConfig): SaslSettings | undefined {

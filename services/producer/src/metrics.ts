@@ -1,5 +1,6 @@
 // The producer's Prometheus metrics; names are ARCHITECTURE §7's, which dashboards, alerts and the autoscaler rely on.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CONNECTION_DROP_REASONS } from './connection-limits.ts';
 
 export interface ProducerMetrics {
   registry: Registry;
@@ -11,6 +12,7 @@ export interface ProducerMetrics {
   produceLatency: Histogram;
   inflight: Gauge;
   filtered: Counter;
+  connectionsDropped: Counter<'reason'>;
 }
 
 export type RejectReason =
@@ -27,7 +29,16 @@ export function createMetrics(withDefaults = true): ProducerMetrics {
   const registry = new Registry();
   if (withDefaults) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const connectionsDropped = new Counter<'reason'>({
+    name: 'tormenta_ingest_connections_dropped_total',
+    help: 'Connections refused at the connection cap (max_connections) or closed for taking too long to send their request (request_timeout) or for going silent (idle_timeout)',
+    labelNames: ['reason'],
+    registers,
+  });
+  // Every reason shown from the start, so a rate over it is defined before the first drop.
+  for (const reason of CONNECTION_DROP_REASONS) connectionsDropped.inc({ reason }, 0);
   return {
+    connectionsDropped,
     registry,
     received: new Counter({
       name: 'tormenta_ingest_records_received_total',

@@ -16,6 +16,13 @@ const options = (): ServerOptions => ({
   format: 'json',
   idField: 'id',
   maxBodyBytes: 1_000_000,
+  connections: {
+    maxConnections: 100,
+    headersTimeoutMs: 1_000,
+    requestTimeoutMs: 2_000,
+    idleTimeoutMs: 5_000,
+    keepAliveTimeoutMs: 1_000,
+  },
   maxRecordsPerRequest: 500,
   retryAfterSeconds: 1,
   authToken: undefined,
@@ -36,7 +43,8 @@ describe('ingest server', () => {
       const { buildServer } = await import(${JSON.stringify(server)});
       const { createMetrics } = await import(${JSON.stringify(metrics)});
       const app = buildServer({ ingestor: {}, metrics: createMetrics(false), acceptPush: true, sourceName: 'http-push',
-        maxBodyBytes: 1000, maxRecordsPerRequest: 5, retryAfterSeconds: 1, authToken: undefined, rateLimitPerSecond: 0,
+        maxBodyBytes: 1000, maxRecordsPerRequest: 5, connections: { maxConnections: 100, headersTimeoutMs: 1000,
+        requestTimeoutMs: 2000, idleTimeoutMs: 5000, keepAliveTimeoutMs: 1000 }, retryAfterSeconds: 1, authToken: undefined, rateLimitPerSecond: 0,
         rateLimitBurst: 0, logLevel: 'warn', ready: () => ({ ready: true }), draining: () => false });
       await app.ready();
       const loaded = Object.keys(createRequire(import.meta.url).cache);

@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOption
 import { takeToken } from './backpressure.ts';
 import type { Bucket } from './backpressure.ts';
 import { JSON_TYPES, NDJSON_TYPES, parseJsonArray, parseNdjson } from './body.ts';
+import { capConnections, connectionOptions } from './connection-limits.ts';
+import type { ConnectionDropReason, ConnectionLimits } from './connection-limits.ts';
 import { ProducerError } from './errors.ts';
 import type { ProducerErrorCode } from './errors.ts';
 import type { Ingestor } from './ingest.ts';
@@ -23,6 +25,8 @@ export interface ServerOptions {
   format: StreamFormat;
   idField: string;
   maxBodyBytes: number;
+  /** The connection cap and timeouts that bound what a flood of connections can cost (connection-limits.ts). */
+  connections: ConnectionLimits;
   maxRecordsPerRequest: number;
   retryAfterSeconds: number;
   authToken: string | undefined;
@@ -78,13 +82,16 @@ function sameToken(header: string | undefined, token: string): boolean {
 }
 
 export function buildServer(options: ServerOptions): FastifyInstance {
+  const dropped = (reason: ConnectionDropReason): void => void options.metrics.connectionsDropped.inc({ reason });
   const app = Fastify({
     logger: { level: options.logLevel },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.maxBodyBytes,
     return503OnClosing: false,
     schemaController: noRouteSchemas,
+    ...connectionOptions(options.connections, dropped),
   });
+  capConnections(app.server, options.connections, dropped);
   app.removeAllContentTypeParsers();
   if (options.format === 'text') {
     app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, [body]));
