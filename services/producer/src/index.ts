@@ -4,6 +4,7 @@ export { loadConfig } from './config.ts';
 export type { ProducerConfig } from './config.ts';
 export { ProducerError, ConfigError } from './errors.ts';
 export type { ErrorBody, ProducerErrorCode } from './errors.ts';
+export type { RejectReason } from './metrics.ts';
 export { compileStream, convertRecords } from './streams/convert.ts';
 export type { CompiledStream, Conversion, RecordProblem } from './streams/convert.ts';
 export { loadStreamFile, parseStream } from './streams/stream-file.ts';
