@@ -1,4 +1,5 @@
 // Per-test resources on the shared stack: unique topic and table names, so tests never see each other's data.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { HBaseRestClient } from '@tormenta/hbase';
@@ -17,7 +18,17 @@ export async function createTopic(name = uniqueName('topic'), partitions = 3): P
   const admin = testKafka().admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+    // On a loaded machine kafkajs' wait for leaders can give up (UNKNOWN_TOPIC_OR_PARTITION, retriable) before the
+    // broker's metadata caught up; the topic exists by then, so asking again only waits.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+        break;
+      } catch (error) {
+        if (attempt >= 5 || (error as { retriable?: boolean }).retriable !== true) throw error;
+        await sleep(500 * attempt);
+      }
+    }
   } finally {
     await admin.disconnect();
   }

@@ -3,7 +3,7 @@
 // read back is compared by record id.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { kafkajs } from '@tormenta/kafka';
@@ -29,6 +29,21 @@ interface Outcome {
   ids: string[];
 }
 
+const transaction = (id: string, i: number): object => ({ ID_PERSONA: i, ID_EMPRESA: i % 50, MONTO: i * 1.25, id });
+/** A record of the posts stream (streams/posts.yaml): nested, schema-checked, keyed by a nested field. */
+const post = (id: string, i: number): object => ({
+  id,
+  user: { id: i % 97, name: `user_${i % 97}` },
+  text: `post ${i} `.repeat(40),
+  geo: { lat: (i % 180) - 90, lon: (i % 360) - 180 },
+  createdAt: new Date(1_764_633_600_000 + i).toISOString(),
+});
+const POSTS_STREAM = {
+  name: 'posts',
+  schema: resolve(import.meta.dirname, '../../../streams/schemas/post.schema.json'),
+  key: 'user.id',
+};
+
 /** Concurrent clients posting batches of records with their own ids until stopped; every outcome is kept. */
 class LoadGenerator {
   readonly outcomes: Outcome[] = [];
@@ -38,8 +53,11 @@ class LoadGenerator {
   #stopped = false;
   #workers: Promise<void>[] = [];
 
-  constructor(base: string) {
+  readonly #record: (id: string, index: number) => object;
+
+  constructor(base: string, record: (id: string, index: number) => object = transaction) {
     this.#url = `${base}/v1/records`;
+    this.#record = record;
   }
 
   start(clients: number, batchSize: number, pauseMs: number): void {
@@ -70,7 +88,7 @@ class LoadGenerator {
   async #run(batchSize: number, pauseMs: number): Promise<void> {
     while (!this.#stopped) {
       const ids = Array.from({ length: batchSize }, () => `${this.#prefix}-${this.#next++}`);
-      const body = JSON.stringify(ids.map((id, i) => ({ ID_PERSONA: i, ID_EMPRESA: i % 50, MONTO: i * 1.25, id })));
+      const body = JSON.stringify(ids.map((id, i) => this.#record(id, i)));
       try {
         const response = await fetch(this.#url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         await response.arrayBuffer();
@@ -139,47 +157,53 @@ describe('producer under faults', () => {
     expect(missingFrom(stored, acknowledged)).toEqual([]);
   });
 
-  it('SIGKILL of the producer process under load: every record that got a 2xx is in Kafka', async () => {
-    const topic = await createTopic(uniqueName('sigkill'));
-    cleanup.push(() => deleteTopic(topic));
-    const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, 'main.ts')], {
-      env: {
-        ...process.env,
-        PRODUCER_PORT: String(port),
-        PRODUCER_HOST: '127.0.0.1',
-        PRODUCER_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-        PRODUCER_STREAM_FILE: writeStreamFile({ topic }),
-        PRODUCER_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    cleanup.push(async () => child.kill('SIGKILL'));
-    const base = `http://127.0.0.1:${port}`;
-    for (
-      let attempt = 0;
-      !(await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      attempt++
-    ) {
-      if (attempt > 150) throw new Error('producer child not ready within 30 s');
-      await sleep(200);
-    }
+  it.each([
+    ['transactions', {}, transaction],
+    ['posts (not a transaction: nested, keyed by user.id)', POSTS_STREAM, post],
+  ] as const)(
+    'SIGKILL of the producer process under load (%s stream): every record that got a 2xx is in Kafka',
+    async (_name, stream, record) => {
+      const topic = await createTopic(uniqueName('sigkill'));
+      cleanup.push(() => deleteTopic(topic));
+      const port = await freePort();
+      const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, 'main.ts')], {
+        env: {
+          ...process.env,
+          PRODUCER_PORT: String(port),
+          PRODUCER_HOST: '127.0.0.1',
+          PRODUCER_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+          PRODUCER_STREAM_FILE: writeStreamFile({ ...stream, topic }),
+          PRODUCER_LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+      cleanup.push(async () => child.kill('SIGKILL'));
+      const base = `http://127.0.0.1:${port}`;
+      for (
+        let attempt = 0;
+        !(await fetch(`${base}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ));
+        attempt++
+      ) {
+        if (attempt > 150) throw new Error('producer child not ready within 30 s');
+        await sleep(200);
+      }
 
-    const load = new LoadGenerator(base);
-    load.start(6, 200, 0);
-    await load.until(() => load.count(200) >= 30, 60_000, '30 acknowledged batches');
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
-    await load.stop();
+      const load = new LoadGenerator(base, record);
+      load.start(6, 200, 0);
+      await load.until(() => load.count(200) >= 30, 60_000, '30 acknowledged batches');
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      await load.stop();
 
-    expect(load.count('network-error')).toBeGreaterThan(0);
-    expect(load.outcomes.every((outcome) => outcome.status === 200 || outcome.status === 'network-error')).toBe(true);
-    const acknowledged = load.acknowledged();
-    const stored = await readTopic(endpoints.kafkaBrokers, topic, acknowledged.length, 60_000);
-    expect(missingFrom(stored, acknowledged)).toEqual([]);
-  });
+      expect(load.count('network-error')).toBeGreaterThan(0);
+      expect(load.outcomes.every((outcome) => outcome.status === 200 || outcome.status === 'network-error')).toBe(true);
+      const acknowledged = load.acknowledged();
+      const stored = await readTopic(endpoints.kafkaBrokers, topic, acknowledged.length, 60_000);
+      expect(missingFrom(stored, acknowledged)).toEqual([]);
+    },
+  );
 });
