@@ -2,8 +2,13 @@
 # Builds the test cluster's binaries (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, KWOK, Helm)
 # from the Go module proxy, pinned by the modules under kube-tools/, into
 # ${TORMENTA_CACHE:-$HOME/.cache/tormenta}/bin/<tool>-<version>/<tool>. What is already there is not rebuilt.
+# With --real-node also what a real node needs beside Debian's containerd/runc/CNI plugins: kubelet, kube-proxy, crictl,
+# CoreDNS and the two static programs its images hold (pause, podfacts).
 # Prints one "<tool> <path>" line per binary on stdout; progress goes to stderr.
 set -euo pipefail
+
+real_node=false
+[ "${1:-}" = --real-node ] && real_node=true
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tools="$here/kube-tools"
@@ -63,3 +68,19 @@ fi
 echo "kwok-stages $stages"
 helm=$(required_version helm helm.sh/helm/v3)
 build helm "$helm" helm helm.sh/helm/v3/cmd/helm "-X helm.sh/helm/v3/internal/version.version=$helm"
+
+if $real_node; then
+  for cmd in kubelet kube-proxy; do
+    build "$cmd" "$k8s" kubernetes "k8s.io/kubernetes/cmd/$cmd" "$k8s_ldflags"
+  done
+  build crictl "$(required_version cri-tools sigs.k8s.io/cri-tools)" cri-tools sigs.k8s.io/cri-tools/cmd/crictl \
+    "-X sigs.k8s.io/cri-tools/pkg/version.Version=$(required_version cri-tools sigs.k8s.io/cri-tools)"
+  # Keyed by main.go too: it chooses the compiled-in plugins.
+  coredns_hash=$(sha256sum "$tools/coredns/main.go" | cut -c1-8)
+  build coredns "$(required_version coredns github.com/coredns/coredns)-$coredns_hash" coredns .
+  # Versioned by the sources' hash: an edit to either program makes a new directory.
+  images_hash=$(cat "$tools"/node-images/go.mod "$tools"/node-images/*/main.go | sha256sum | cut -c1-12)
+  for program in pause podfacts; do
+    build "$program" "$images_hash" node-images "./$program"
+  done
+fi

@@ -1,19 +1,28 @@
-// The test cluster from a shell: scripts/node24.sh node test/cluster/cli.ts up|down|status|kubeconfig
+// The test cluster from a shell: scripts/node24.sh node test/cluster/cli.ts up [--real-node]|down|status|kubeconfig
 import { adminKubeconfig } from './layout.ts';
 import { down, readClusterInfo, runningCluster, status, up } from './control-plane.ts';
 import { forgetJestOwnership } from './jest-users.ts';
 
-const USAGE = 'usage: test/cluster/cli.ts up|down|status|kubeconfig';
+const USAGE = 'usage: test/cluster/cli.ts up [--real-node]|down|status|kubeconfig';
 const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MiB`;
 
-async function main(command: string | undefined): Promise<number> {
+async function main(command: string | undefined, flags: string[]): Promise<number> {
+  const unknown = flags.filter((flag) => !(command === 'up' && flag === '--real-node'));
+  if (unknown.length) {
+    console.error(`${USAGE} — unknown: ${unknown.join(' ')}`);
+    return 2;
+  }
   switch (command) {
     case 'up': {
-      const result = await up((line) => console.error(`cluster: ${line}`));
+      const result = await up((line) => console.error(`cluster: ${line}`), { realNode: flags.includes('--real-node') });
       forgetJestOwnership(); // asked for by hand: no jest run's teardown may stop it now
       const how = result.reused ? 'already running, reused' : 'started';
       console.log(`cluster ${how} in ${(result.elapsedMs / 1000).toFixed(1)}s at ${result.info.server}`);
       console.log(`kubeconfig: ${result.kubeconfig}`);
+      if (result.realNode) {
+        const node = result.realNode;
+        console.log(`real node ${node.name} at ${node.ip}, cgroup root ${node.cgroupRoot}, cluster DNS ${node.ip}:53`);
+      }
       return 0;
     }
     case 'down': {
@@ -41,7 +50,7 @@ async function main(command: string | undefined): Promise<number> {
 }
 
 try {
-  process.exitCode = await main(process.argv[2]);
+  process.exitCode = await main(process.argv[2], process.argv.slice(3));
 } catch (error) {
   console.error(`cluster: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

@@ -6,10 +6,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { adminKubeconfig, buildScript, clusterFile, componentKubeconfig, etcdDataDir, pkiDir, scratchDir } from './layout.ts';
 import type { Binaries, ClusterInfo } from './layout.ts';
 import { ensurePki, pki, writeClientKubeconfig } from './pki.ts';
-import { ComponentError, runningPid, rssBytes, startProcess, stopProcess, waitUntil } from './processes.ts';
+import { ComponentError, freePorts, runningPid, rssBytes, startProcess, stopProcess, waitUntil } from './processes.ts';
 import type { ProcessSpec } from './processes.ts';
 import { apiRequest, httpOk } from './api.ts';
-import { freePort } from '../stack/processes.ts';
+import { nodeComponents, readRealNode, realNodeDown, realNodeUp, runningRealNode } from './real-node/node.ts';
+import type { RealNodeInfo } from './real-node/node.ts';
 
 /** Start order; `down` stops in reverse. */
 export const components = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
@@ -17,8 +18,6 @@ export type Component = (typeof components)[number];
 
 export const FAKE_NODES = ['kwok-node-0', 'kwok-node-1', 'kwok-node-2'];
 const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
-// Ports the data stack (Kafka, HBase, ZooKeeper, Prometheus, services) binds; random ports never land on them.
-const RESERVED_PORTS = new Set([2181, 8080, 9090, 9092, 9093, 16010]);
 // What Deployments need to become Available, plus the usual neighbours tests and charts lean on. node-lifecycle lifts the
 // node.kubernetes.io/not-ready taint the API server puts on every new node once KWOK reports it Ready (and keeps its
 // lease fresh); without it nothing is ever scheduled.
@@ -46,6 +45,13 @@ export interface UpResult {
   elapsedMs: number;
   kubeconfig: string;
   info: ClusterInfo;
+  /** Only when asked for with `realNode`. */
+  realNode?: RealNodeInfo;
+}
+
+export interface UpOptions {
+  /** Also run a real node (containerd, kubelet, kube-proxy, CoreDNS) beside the KWOK nodes; test/cluster/real-node. */
+  realNode?: boolean;
 }
 
 export function readClusterInfo(): ClusterInfo | undefined {
@@ -60,14 +66,23 @@ export async function runningCluster(): Promise<ClusterInfo | undefined> {
 }
 
 /** Brings the cluster up, or reuses the one already running. On failure stops what it started and rethrows. */
-export async function up(log: (line: string) => void = () => {}): Promise<UpResult> {
+export async function up(log: (line: string) => void = () => {}, options: UpOptions = {}): Promise<UpResult> {
   const started = Date.now();
   const running = await runningCluster();
-  if (running) return { reused: true, elapsedMs: Date.now() - started, kubeconfig: adminKubeconfig, info: running };
+  if (running) {
+    const reused = { reused: true, elapsedMs: 0, kubeconfig: adminKubeconfig, info: running };
+    if (!options.realNode) return { ...reused, elapsedMs: Date.now() - started };
+    const realNode = await runningRealNode();
+    if (realNode) return { ...reused, elapsedMs: Date.now() - started, realNode };
+    log('adding a real node to the running cluster (test/cluster/build.sh --real-node)');
+    const binaries = await build(true);
+    const added = await realNodeUp(binaries, log);
+    return { ...reused, reused: false, elapsedMs: Date.now() - started, realNode: added };
+  }
 
   await down(); // leftovers of a half-dead cluster: start clean rather than guess which parts still agree
-  log('building or locating binaries (test/cluster/build.sh)');
-  const binaries = await build();
+  log(`building or locating binaries (test/cluster/build.sh${options.realNode ? ' --real-node' : ''})`);
+  const binaries = await build(options.realNode ?? false);
   const info = await freshClusterInfo(binaries);
   ensurePki();
   writeFileSync(clusterFile, `${JSON.stringify(info, null, 2)}\n`);
@@ -94,34 +109,37 @@ export async function up(log: (line: string) => void = () => {}): Promise<UpResu
     await down();
     throw error;
   }
-  return { reused: false, elapsedMs: Date.now() - started, kubeconfig: adminKubeconfig, info };
+  const realNode = options.realNode ? await realNodeUp(binaries, log) : undefined;
+  return { reused: false, elapsedMs: Date.now() - started, kubeconfig: adminKubeconfig, info, ...(realNode && { realNode }) };
 }
 
-/** Stops every component (process groups, reverse start order) and drops etcd data, PKI and kubeconfigs, so the next
- * `up` is a fresh cluster. Logs stay for post-mortems. */
-export async function down(): Promise<Component[]> {
-  const stopped: Component[] = [];
+/** Stops the real node if there is one (which takes back its host changes), then every control-plane component
+ * (process groups, reverse start order), and drops etcd data, PKI and kubeconfigs, so the next `up` is a fresh cluster.
+ * Logs stay for post-mortems. */
+export async function down(): Promise<string[]> {
+  const stopped: string[] = await realNodeDown();
   for (const name of [...components].reverse()) if (await stopProcess(name)) stopped.push(name);
   for (const path of [etcdDataDir, pkiDir, clusterFile, adminKubeconfig]) rmSync(path, { recursive: true, force: true });
   return stopped;
 }
 
 export interface ComponentStatus {
-  name: Component;
+  name: string;
   pid: number | undefined;
   rssBytes: number;
 }
 
 export function status(): ComponentStatus[] {
-  return components.map((name) => {
+  const names: string[] = [...components, ...(readRealNode() ? nodeComponents : [])];
+  return names.map((name) => {
     const pid = runningPid(name);
     return { name, pid, rssBytes: pid === undefined ? 0 : rssBytes(pid) };
   });
 }
 
 /** Runs build.sh (cached binaries make it a no-op) and reads the "<tool> <path>" lines it prints. */
-async function build(): Promise<Binaries> {
-  const child = spawn('bash', [buildScript], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function build(realNode: boolean): Promise<Binaries> {
+  const child = spawn('bash', [buildScript, ...(realNode ? ['--real-node'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -153,15 +171,6 @@ async function freshClusterInfo(binaries: Binaries): Promise<ClusterInfo> {
   const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok] = await freePorts(6);
   const ports = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok } as ClusterInfo['ports'];
   return { binaries, ports, server: `https://127.0.0.1:${ports.apiserver}` };
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) {
-    const port = await freePort();
-    if (port && !RESERVED_PORTS.has(port)) ports.add(port);
-  }
-  return [...ports];
 }
 
 function processSpec(name: Component, info: ClusterInfo): ProcessSpec {
@@ -215,6 +224,10 @@ function processSpec(name: Component, info: ClusterInfo): ProcessSpec {
           '--profiling=false',
           // The `kubernetes` Service's endpoints may not be loopback addresses; nothing here dials it anyway.
           '--endpoint-reconciler-type=none',
+          // How it reaches a real node's kubelet (logs, exec, port-forward): the node's bridge address, our client cert.
+          `--kubelet-client-certificate=${pki.clientCert('apiserver-kubelet-client')}`,
+          `--kubelet-client-key=${pki.clientKey('apiserver-kubelet-client')}`,
+          '--kubelet-preferred-address-types=InternalIP',
         ],
       };
     case 'kube-controller-manager':

@@ -13,11 +13,12 @@ export const clusterFile = join(stateDir, 'cluster.json');
 export const componentKubeconfig = (name: string): string => join(pkiDir, `${name}.kubeconfig`);
 export const scratchDir = (name: string): string => join(stateDir, 'scratch', name);
 
-/** Paths of the binaries build.sh produced, by tool name (plus `kwok-stages`). */
+/** Paths of the binaries build.sh produced, by tool name (plus `kwok-stages`); the real node's only after --real-node. */
 export type Binaries = Record<
   'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubectl' | 'kwok' | 'kwok-stages' | 'helm',
   string
->;
+> &
+  Partial<Record<'kubelet' | 'kube-proxy' | 'crictl' | 'coredns' | 'pause' | 'podfacts', string>>;
 
 /** What `up` decided and later commands need: ports and binaries of the running cluster. */
 export interface ClusterInfo {

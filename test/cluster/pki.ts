@@ -13,6 +13,13 @@ export const clientIdentities = {
   'kube-scheduler': { cn: 'system:kube-scheduler' },
   // KWOK plays every kubelet (node status, leases, pod status, pod deletion); masters keeps that simple.
   kwok: { cn: 'tormenta-kwok', org: 'system:masters' },
+  // The real node (test/cluster/real-node): kubelet as its node identity (RBAC's system:node role, bound on `up`),
+  // kube-proxy as the user RBAC's bootstrap policy binds to system:node-proxier, CoreDNS with a read-only role of its
+  // own, and the API server's client for kubelet (logs, exec), which kubelet authorizes through a SubjectAccessReview.
+  kubelet: { cn: 'system:node:real-node-0', org: 'system:nodes' },
+  'kube-proxy': { cn: 'system:kube-proxy' },
+  coredns: { cn: 'tormenta-coredns' },
+  'apiserver-kubelet-client': { cn: 'kube-apiserver-kubelet-client', org: 'system:masters' },
 } as const satisfies Record<string, { cn: string; org?: string }>;
 export type ClientName = keyof typeof clientIdentities;
 
@@ -68,7 +75,17 @@ function signedCert(certFile: string, keyFile: string, subject: string, extensio
 /** Creates the CA, serving and client certificates and the service-account keys unless they exist already. */
 export function ensurePki(): void {
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
-  if (existsSync(pki.serviceAccountPub)) return;
+  if (!existsSync(pki.serviceAccountPub)) createAuthority();
+  const leaf = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment'];
+  // Per identity, so a cluster made before an identity was added gets it on the next `up`.
+  for (const [name, id] of Object.entries(clientIdentities) as [ClientName, { cn: string; org?: string }][]) {
+    if (existsSync(pki.clientCert(name))) continue;
+    const subject = id.org ? `/O=${id.org}/CN=${id.cn}` : `/CN=${id.cn}`;
+    signedCert(pki.clientCert(name), pki.clientKey(name), subject, [...leaf, 'extendedKeyUsage=clientAuth']);
+  }
+}
+
+function createAuthority(): void {
   openssl([
     'req',
     '-x509',
@@ -93,10 +110,6 @@ export function ensurePki(): void {
     'extendedKeyUsage=serverAuth',
     'subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc',
   ]);
-  for (const [name, id] of Object.entries(clientIdentities) as [ClientName, { cn: string; org?: string }][]) {
-    const subject = id.org ? `/O=${id.org}/CN=${id.cn}` : `/CN=${id.cn}`;
-    signedCert(pki.clientCert(name), pki.clientKey(name), subject, [...leaf, 'extendedKeyUsage=clientAuth']);
-  }
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${pki.serviceAccountKey}`]);
   openssl(['ec', '-in', pki.serviceAccountKey, '-pubout', '-out', pki.serviceAccountPub]);
 }
