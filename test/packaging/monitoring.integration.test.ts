@@ -12,7 +12,17 @@ const run = promisify(execFile);
 const chart = resolve(import.meta.dirname, '..', '..', 'charts', 'tormenta');
 const rules = join(chart, 'rules', 'tormenta.rules.yaml');
 const ruleTests = join(chart, 'rules', 'tormenta.rules.test.yaml');
-const ALERTS = ['BudgetCapReached', 'SurgeLimited', 'ProducerRejecting', 'ConsumerLagHigh', 'ConsumerStalled', 'MetricsSourceDown', 'DLQGrowing'];
+const ALERTS = [
+  'BudgetCapReached',
+  'SurgeLimited',
+  'ProducerRejecting',
+  'ConsumerLagHigh',
+  'ConsumerStalled',
+  'MetricsSourceDown',
+  'DLQGrowing',
+  'SpendProjectedHigh',
+  'SpendProjectedOverBudget',
+];
 
 // Grafana's own variables, replaced the way Grafana would before sending the query.
 const GRAFANA_VARIABLES: [RegExp, string][] = [
@@ -35,9 +45,9 @@ function dashboardQueries(): { dashboard: string; panel: string; expr: string }[
 }
 
 describe('alert rules', () => {
-  it('pass promtool check rules, with exactly the seven alerts', async () => {
+  it('pass promtool check rules, with exactly the nine alerts', async () => {
     const { stdout } = await run('promtool', ['check', 'rules', rules]);
-    expect(stdout).toContain('SUCCESS: 7 rules found');
+    expect(stdout).toContain('SUCCESS: 9 rules found');
     const names = [...readFileSync(rules, 'utf8').matchAll(/- alert: (\S+)/g)].map((match) => match[1]);
     expect(names.sort()).toEqual([...ALERTS].sort());
   });

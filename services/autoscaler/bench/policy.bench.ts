@@ -141,7 +141,7 @@ function main(): void {
       anchor: null,
       anchorValue: null,
       ratio: null,
-      goal: `0 across scenarios ${scenarioReports.map((report) => report.scenario).join(', ')}`,
+      goal: `0 across scenarios ${scenarioReports.map((report) => report.scenario).join(', ')}: spend rate over maxPerHour, or a UTC hour, day or month over its budget`,
       met: capViolations === 0,
       ...common,
     },

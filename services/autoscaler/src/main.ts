@@ -25,6 +25,14 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
   const metrics = createAutoscalerMetrics();
   const events = new KubernetesEventSink(kubeConfig, COMPONENT, settings.identity);
   const scaleTargets = new ScaleTargets(kubeConfig);
+  const configMapRef = { apiVersion: 'v1', kind: 'ConfigMap', namespace: settings.namespace, name: settings.configMap };
+  // Lease reads and writes one at a time: a renewal racing a ledger save would lose the Lease to our own 409.
+  let leaseQueue: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(operation: () => Promise<T>): Promise<T> => {
+    const next = leaseQueue.then(operation, operation);
+    leaseQueue = next.catch(() => undefined);
+    return next;
+  };
   const reconciler = new Reconciler({
     readMetric: (url, query) => readMetric(url, query, settings.prometheusTimeoutMs),
     readScale: (target) => scaleTargets.read(target),
@@ -32,11 +40,17 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
     events,
     metrics,
     now: () => Date.now() / 1000,
+    // The spend ledger rides in the Lease (its checkpoint annotation): written only by the holder, read by the next one.
+    spendStore: {
+      load: async () => elector.checkpoint,
+      save: (text) => serialized(() => elector.saveCheckpoint(text)),
+    },
+    onSpendStoreError: (error) => log('spend ledger not saved; kept in memory, saved again next pass', { error: String(error) }),
+    budgetObject: configMapRef,
   });
 
   let config: AutoscalerConfig | undefined;
   let configVersion: string | undefined;
-  const configMapRef = { apiVersion: 'v1', kind: 'ConfigMap', namespace: settings.namespace, name: settings.configMap };
   const source = new ConfigMapSource(kubeConfig, {
     namespace: settings.namespace,
     name: settings.configMap,
@@ -73,7 +87,7 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
   let stopped = false;
   // Chained, not setInterval: on a slow API server two ticks must never overlap (the second would lose to our own write).
   async function electionRound(): Promise<void> {
-    const nowLeading = await elector.tick();
+    const nowLeading = await serialized(() => elector.tick());
     if (nowLeading !== leading) {
       log(nowLeading ? 'leading' : 'standing by', { identity: settings.identity });
       // History from an earlier term is stale: start from the current replicas, as on a fresh start.
@@ -122,7 +136,13 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
   const http = buildHttpServer({
     registry: metrics.registry,
     ready: () => (config === undefined ? { ready: false, reason: 'no valid config loaded yet' } : { ready: true }),
-    status: () => ({ leader: elector.isLeader, dryRun: settings.dryRun, configVersion, targets: reconciler.status }),
+    status: () => ({
+      leader: elector.isLeader,
+      dryRun: settings.dryRun,
+      configVersion,
+      budget: reconciler.budgetStatus,
+      targets: reconciler.status,
+    }),
   });
   await http.listen({ host: settings.http.host, port: settings.http.port });
   source.start();

@@ -83,6 +83,9 @@ export const autoscalerConfigSchema = z
     budget: z.strictObject({
       currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
       maxPerHour: z.number().min(0).finite(),
+      // Budgets for the UTC day and month: the hourly cap is tightened so they hold (budget/pacing.ts).
+      maxPerDay: z.number().min(0).finite().optional(),
+      maxPerMonth: z.number().min(0).finite().optional(),
     }),
     pollIntervalSeconds: z.int().min(1).max(3600).default(DEFAULT_POLL_INTERVAL_SECONDS),
     prometheus: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }),

@@ -4,11 +4,18 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { TargetStatus } from './reconciler.ts';
+import type { BudgetStatus } from './spend-tracker.ts';
 
 export interface HttpServerDeps {
   registry: Registry;
   ready: () => { ready: boolean; reason?: string };
-  status: () => { leader: boolean; dryRun: boolean; configVersion: string | undefined; targets: readonly TargetStatus[] };
+  status: () => {
+    leader: boolean;
+    dryRun: boolean;
+    configVersion: string | undefined;
+    budget?: BudgetStatus | undefined;
+    targets: readonly TargetStatus[];
+  };
 }
 
 export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {

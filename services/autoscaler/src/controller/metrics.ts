@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export function createAutoscalerMetrics(registry = new Registry()) {
   const gauge = (name: string, help: string) =>
     new Gauge({ name: `tormenta_autoscaler_${name}`, help, labelNames: ['target'], registers: [registry] });
+  const windowGauge = (name: string, help: string) =>
+    new Gauge({ name: `tormenta_autoscaler_${name}`, help, labelNames: ['window'], registers: [registry] });
   return {
     registry,
     demand: gauge('demand_replicas', 'Replicas the observed rate asks for: ceil(rate / targetPerReplica)'),
@@ -15,6 +17,25 @@ export function createAutoscalerMetrics(registry = new Registry()) {
     costPerReplica: gauge('cost_per_replica_hour', 'Cost of one replica-hour: the override, or requests × prices'),
     budget: gauge('budget_per_hour', 'The budget pool per hour shared by all targets'),
     rate: gauge('observed_rate', 'The metric value the decision used'),
+    windowSpend: windowGauge('window_spend', 'Spent so far in the current UTC hour, day or month, all targets'),
+    windowProjected: windowGauge('window_spend_projected', 'Spend at the end of the window if what runs now keeps running'),
+    windowBudget: windowGauge('window_budget', 'The budget of the window (hour: maxPerHour; day, month when set)'),
+    targetWindowSpend: new Gauge({
+      name: 'tormenta_autoscaler_target_window_spend',
+      help: 'Spent so far in the current window by one target',
+      labelNames: ['target', 'window'],
+      registers: [registry],
+    }),
+    effectiveBudget: new Gauge({
+      name: 'tormenta_autoscaler_effective_budget_per_hour',
+      help: 'The hourly cap this pass: maxPerHour, tightened so the day and month budgets hold',
+      registers: [registry],
+    }),
+    spendStoreErrors: new Counter({
+      name: 'tormenta_autoscaler_spend_store_errors_total',
+      help: 'Failed saves of the spend ledger (kept in memory and saved again next pass)',
+      registers: [registry],
+    }),
     decisions: new Counter({
       name: 'tormenta_autoscaler_decisions_total',
       help: 'Decisions by their reason',

@@ -16,6 +16,9 @@ import { readOpenCostPrices } from '../prometheus/opencost.ts';
 import { costOfTarget } from './target-cost.ts';
 import type { KnownCost } from './target-cost.ts';
 import type { AutoscalerMetrics } from './metrics.ts';
+import { SpendTracker } from './spend-tracker.ts';
+import type { BudgetStatus, SpendStore } from './spend-tracker.ts';
+import type { InvolvedObject } from '../kube/events.ts';
 
 export interface ReconcilerPorts {
   readMetric: (prometheusUrl: string, query: string) => Promise<MetricReading>;
@@ -25,6 +28,11 @@ export interface ReconcilerPorts {
   metrics: AutoscalerMetrics;
   /** Seconds. */
   now: () => number;
+  /** Where the spend ledger persists (the Lease in the cluster); without it, it lives in memory only. */
+  spendStore?: SpendStore;
+  onSpendStoreError?: (error: unknown) => void;
+  /** What budget-window Events are about (the autoscaler's ConfigMap); the first target when absent. */
+  budgetObject?: InvolvedObject;
 }
 
 interface TargetMemory {
@@ -56,6 +64,8 @@ export interface TargetStatus {
   applied: boolean;
   /** The cost per replica-hour this pass and how it was derived, or why it could not be. */
   cost: ReplicaCost;
+  /** What the replicas it runs cost per hour, and what it spent in the current UTC hour, day and month. */
+  spend: { perHour: number; hour: number; day: number; month: number };
   error?: string;
 }
 
@@ -76,22 +86,36 @@ const refOf = (target: AutoscalerTargetConfig): TargetRef => ({
   name: target.name,
 });
 
+const eventObjectOf = (target: AutoscalerTargetConfig): InvolvedObject => ({
+  apiVersion: 'apps/v1',
+  kind: target.kind,
+  namespace: target.namespace,
+  name: target.name,
+});
+
 export class Reconciler {
   readonly #ports: ReconcilerPorts;
   readonly #memory = new Map<string, TargetMemory>();
+  readonly #spend: SpendTracker;
   #status: TargetStatus[] = [];
 
   constructor(ports: ReconcilerPorts) {
     this.#ports = ports;
+    this.#spend = new SpendTracker(ports.spendStore, ports.metrics);
   }
 
   get status(): readonly TargetStatus[] {
     return this.#status;
   }
 
-  /** Forgets every target's history, e.g. when this replica becomes leader again after a while as a standby. */
+  get budgetStatus(): BudgetStatus | undefined {
+    return this.#spend.status;
+  }
+
+  /** Forgets every target's history and the ledger in memory, e.g. when this replica becomes leader again. */
   reset(): void {
     this.#memory.clear();
+    this.#spend.reset();
   }
 
   async pass(config: AutoscalerConfig, permission: PassPermission): Promise<readonly TargetStatus[]> {
@@ -123,7 +147,18 @@ export class Reconciler {
         history: memory.history,
       };
     });
-    const { decisions } = decidePass(inputs, config.budget.maxPerHour, now);
+    // The minimums (and what paused targets run) are the floor a window's budget keeps paid until it ends.
+    const floorPerHour = inputs.reduce(
+      (sum, { observed, spec }) =>
+        sum + (observed.paused === true ? observed.currentReplicas : spec.minReplicas) * spec.costPerReplicaHour,
+      0,
+    );
+    const effective = await this.#spend.begin(config, now, floorPerHour);
+    const budgetDerivation =
+      effective.boundBy === 'hour'
+        ? `maxPerHour ${config.budget.maxPerHour}`
+        : `maxPerHour ${config.budget.maxPerHour} tightened to ${effective.perHour} so the ${effective.boundBy}'s budget holds`;
+    const { decisions } = decidePass(inputs, effective.perHour, now);
 
     const status = await Promise.all(
       entries.map(async (entry, index) => {
@@ -165,7 +200,8 @@ export class Reconciler {
             observed: entry.observedTarget,
             spec,
             history: inputs[index]!.history,
-            budgetPerHour: config.budget.maxPerHour,
+            budgetPerHour: effective.perHour,
+            budgetDerivation,
             currency: config.budget.currency,
             now,
             origin: `live: ${entry.target.namespace}/${entry.target.name}, pass at ${new Date(now * 1000).toISOString()}`,
@@ -177,10 +213,32 @@ export class Reconciler {
           decision,
           applied: result.applied,
           cost,
+          spend: { perHour: 0, hour: 0, day: 0, month: 0 },
           ...(error === undefined ? {} : { error }),
         };
       }),
     );
+    const running = Object.fromEntries(
+      status.map((entry, index) => [
+        entry.target,
+        {
+          replicas: entry.applied ? entry.decision.replicas : entry.decision.currentReplicas,
+          costPerReplicaHour: inputs[index]!.spec.costPerReplicaHour,
+        },
+      ]),
+    );
+    const announcements = await this.#spend.end(config, now, effective, running, (error) =>
+      this.#ports.onSpendStoreError?.(error),
+    );
+    for (const announcement of announcements) {
+      const reason = announcement.level >= 100 ? 'SpendProjectedOverBudget' : 'SpendProjectedHigh';
+      const involved = this.#ports.budgetObject ?? eventObjectOf(config.targets[0]!);
+      if (permission.leading()) await this.#ports.events.record(involved, reason, announcement.message).catch(() => undefined);
+    }
+    for (const entry of status) {
+      const replica = running[entry.target]!;
+      entry.spend = { perHour: replica.replicas * replica.costPerReplicaHour, ...this.#spend.targetSpend(entry.target) };
+    }
     this.#forgetRemovedTargets(config);
     endTimer();
     this.#status = status;
@@ -284,7 +342,7 @@ export class Reconciler {
   async #event(target: AutoscalerTargetConfig, reason: EventReason, message: string, permission: PassPermission): Promise<void> {
     // Only the leader speaks for the controller; a replica that lost the Lease mid-pass stays silent.
     if (!permission.leading()) return;
-    const involved = { apiVersion: 'apps/v1', kind: target.kind, namespace: target.namespace, name: target.name };
+    const involved = eventObjectOf(target);
     // Events are best effort: failing to record one must not stop scaling.
     await this.#ports.events.record(involved, reason, message).catch(() => undefined);
   }

@@ -20,6 +20,8 @@ export interface ExplainInputs {
   readonly origin: string;
   /** How the cost per replica-hour was arrived at (cost/replica-cost.ts), when it was derived or overridden. */
   readonly costDerivation?: string;
+  /** Where the hourly cap came from: maxPerHour, or tightened by a day or month budget. */
+  readonly budgetDerivation?: string;
 }
 
 export interface ExplainInputSource {
@@ -113,6 +115,7 @@ export function formatExplanation(inputs: ExplainInputs, decision: Decision): st
     `  targetPerReplica ${spec.targetPerReplica}, tolerance ${spec.tolerance}, min ${spec.minReplicas}, max ${limit(spec.maxReplicas)}`,
     `  cost ${spec.costPerReplicaHour} ${inputs.currency}/replica-hour, budget ${limit(inputs.budgetPerHour)} ${inputs.currency}/h`,
     ...(inputs.costDerivation === undefined ? [] : [`  cost from ${inputs.costDerivation}`]),
+    ...(inputs.budgetDerivation === undefined ? [] : [`  budget from ${inputs.budgetDerivation}`]),
     `  behavior: scale-up window ${spec.behavior.scaleUp.stabilizationWindowSeconds} s, scale-down window ${spec.behavior.scaleDown.stabilizationWindowSeconds} s; ` +
       `surge guard ${spec.surge.multiple}× the median of ${spec.surge.baselineWindowSeconds} s`,
     `  history: ${inputs.history.recommendations.length} recommendations, ${inputs.history.scaleEvents.length} scale events, ${inputs.history.rates.length} rate samples`,

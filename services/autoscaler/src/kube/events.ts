@@ -13,7 +13,9 @@ export type EventReason =
   | 'ConfigRejected'
   | 'ScaleFailed'
   | 'TargetUnreadable'
-  | 'CostUnknown';
+  | 'CostUnknown'
+  | 'SpendProjectedHigh'
+  | 'SpendProjectedOverBudget';
 
 export const WARNING_REASONS: ReadonlySet<EventReason> = new Set([
   'BudgetCapReached',
@@ -24,6 +26,8 @@ export const WARNING_REASONS: ReadonlySet<EventReason> = new Set([
   'ScaleFailed',
   'TargetUnreadable',
   'CostUnknown',
+  'SpendProjectedHigh',
+  'SpendProjectedOverBudget',
 ]);
 
 /** The object an Event is about: a scaled workload, or the autoscaler's ConfigMap. */

@@ -63,16 +63,21 @@ function panel(top: number, title: string, times: readonly number[], lines: read
 }
 
 /** What the plot draws; a live run (npm start) fills the same shape from what it observed. */
-export type PlotInput = Pick<SimulationReport, 'scenario' | 'description' | 'durationSeconds' | 'currency' | 'budgetPerHour' | 'series'> & {
-  readonly targets: readonly { readonly name: string }[];
-};
+export type PlotInput = Pick<
+  SimulationReport,
+  'scenario' | 'description' | 'durationSeconds' | 'currency' | 'budgetPerHour' | 'series'
+> &
+  Partial<Pick<SimulationReport, 'budgetPerDay' | 'budgetPerMonth'>> & {
+    readonly targets: readonly { readonly name: string }[];
+  };
 
 export function renderSimulationSvg(report: PlotInput): string {
   const times = report.series.map((point) => point.t);
   const names = report.targets.map((target) => target.name);
   const duration = Math.max(1, report.durationSeconds);
   const panelTop = (index: number): number => MARGIN.top + index * (PANEL_HEIGHT + MARGIN.gap);
-  const height = panelTop(3) - MARGIN.gap + MARGIN.bottom;
+  const windowed = report.budgetPerDay !== undefined || report.budgetPerMonth !== undefined;
+  const height = panelTop(windowed ? 4 : 3) - MARGIN.gap + MARGIN.bottom;
   const load: Line[] = [
     { label: 'offered rec/s', color: '#333', values: report.series.map((point) => point.offered) },
     ...names.map((name, index) => ({
@@ -102,10 +107,42 @@ export function renderSimulationSvg(report: PlotInput): string {
       dashed: true,
       values: report.series.map(() => report.budgetPerHour),
     },
+    ...(windowed
+      ? [
+          {
+            label: `cap after day/month`,
+            color: '#ff7f0e',
+            dashed: true,
+            values: report.series.map((point) => point.effectiveBudgetPerHour ?? report.budgetPerHour),
+          },
+        ]
+      : []),
+  ];
+  const used: Line[] = [
+    ...(report.budgetPerDay === undefined
+      ? []
+      : [
+          {
+            label: 'day spend / budget %',
+            color: '#1f77b4',
+            values: report.series.map((point) => 100 * (point.dayBudgetUsed ?? 0)),
+          },
+        ]),
+    ...(report.budgetPerMonth === undefined
+      ? []
+      : [
+          {
+            label: 'month spend / budget %',
+            color: '#9467bd',
+            values: report.series.map((point) => 100 * (point.monthBudgetUsed ?? 0)),
+          },
+        ]),
+    { label: 'budget 100 %', color: '#d62728', dashed: true, values: report.series.map(() => 100) },
   ];
   const hours = duration / 3600;
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
-  const tickEvery = hours > 12 ? 3 : hours > 3 ? 1 : hours > 1 ? 0.25 : hours > 0.25 ? 5 / 60 : 30 / 3600;
+  const tickEvery =
+    hours > 240 ? 72 : hours > 48 ? 12 : hours > 12 ? 3 : hours > 3 ? 1 : hours > 1 ? 0.25 : hours > 0.25 ? 5 / 60 : 30 / 3600;
   const axis: string[] = [];
   for (let hour = 0; hour <= hours + 1e-9; hour += tickEvery) {
     const px = (MARGIN.left + ((hour * 3600) / duration) * plotWidth).toFixed(1);
@@ -120,6 +157,7 @@ export function renderSimulationSvg(report: PlotInput): string {
     panel(panelTop(0), 'offered load and capacity (rec/s)', times, load, duration),
     panel(panelTop(1), 'replicas and budget cap per target', times, replicas, duration),
     panel(panelTop(2), `spend per hour (${report.currency})`, times, spend, duration),
+    ...(windowed ? [panel(panelTop(3), 'spent so far in the UTC day and month, % of their budgets', times, used, duration)] : []),
     ...axis,
     '</svg>',
     '',

@@ -20,6 +20,10 @@ export interface Scenario {
   readonly description: string;
   readonly durationSeconds: number;
   readonly budgetPerHour: number;
+  readonly budgetPerDay?: number;
+  readonly budgetPerMonth?: number;
+  /** One plot point every this many seconds (default 60). */
+  readonly sampleEverySeconds?: number;
   readonly currency: string;
   readonly pollIntervalSeconds: number;
   /** The metric is the mean offered rate over this window, as PromQL's rate(…[1m]). */
@@ -112,8 +116,36 @@ export function noiseScenario(steadyRate = SEED_BASELINE_RATE, seed = 20_240_901
   return { ...base('noise', `±20 % noise for 30 min around ${steadyRate} rec/s`, 30 * 60, () => steadyRate, 0.2, initial), seed };
 }
 
+/**
+ * January (t = 0 is 1970-01-01T00:00Z, so the UTC windows line up): the seed's day every day, and a pandemic week — 100×
+ * from day 8 to day 14 — under 200 USD/h, 2 000 USD/day and 25 000 USD/month. The day budget holds the pandemic days
+ * to 2 000; what the week spends then leaves the rest of the month paced toward the minimums.
+ */
+export function monthScenario(): Scenario {
+  const DAY = 24 * HOUR;
+  const load = (t: number): number => {
+    const day = Math.floor(t / DAY);
+    if (day >= 7 && day < 14) return 100 * SEED_BASELINE_RATE;
+    const hour = (t % DAY) / HOUR;
+    return (hour >= 9 && hour < 11 ? 5 : 1) * SEED_BASELINE_RATE;
+  };
+  return {
+    ...base(
+      'month',
+      'January: the seed’s day daily, 100× from day 8 to 14; 200/h, 2 000/day, 25 000/month',
+      31 * DAY,
+      load,
+      0.05,
+    ),
+    budgetPerDay: 2_000,
+    budgetPerMonth: 25_000,
+    sampleEverySeconds: 900,
+  };
+}
+
 export const SCENARIOS: Readonly<Record<string, () => Scenario>> = {
   day: dayScenario,
+  month: monthScenario,
   pandemic: pandemicScenario,
   dos: dosScenario,
   noise: () => noiseScenario(),

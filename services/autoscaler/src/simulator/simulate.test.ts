@@ -25,6 +25,23 @@ describe('simulator', () => {
     expect(report.targets[0]!.dropped).toBeGreaterThan(0);
   });
 
+  it('a month with a pandemic week keeps every hour, day and month within budget, spending close to them', () => {
+    const report = reports['month']!;
+    expect(report.windowViolations).toEqual({ rate: 0, hour: 0, day: 0, month: 0 });
+    expect(report.peakWindowSpend.day).toBeLessThanOrEqual(2_000);
+    expect(report.peakWindowSpend.day).toBeGreaterThan(1_990);
+    expect(report.cost).toBeLessThanOrEqual(25_000);
+    expect(report.cost).toBeGreaterThan(24_500);
+    // The day budget binds during the pandemic: the hourly cap drops below maxPerHour then.
+    const pandemicCaps = report.series.filter((point) => point.t >= 8 * 24 * HOUR && point.t < 14 * 24 * HOUR);
+    expect(Math.min(...pandemicCaps.map((point) => point.effectiveBudgetPerHour ?? 200))).toBeLessThan(200);
+    // After the week the month's remainder is paced: the last day's peak gets less than a normal day's.
+    const lastDay = report.replicasBySecond[0]!.slice(30 * 24 * HOUR + 9 * HOUR, 30 * 24 * HOUR + 11 * HOUR);
+    const firstDay = report.replicasBySecond[0]!.slice(9 * HOUR, 11 * HOUR);
+    expect(Math.max(...lastDay)).toBeLessThan(Math.max(...firstDay));
+    expect(renderSimulationSvg(report)).toContain('day spend / budget %');
+  });
+
   it('the DoS bursts are flagged and limited by the surge guard', () => {
     const report = reports['dos']!;
     expect(report.targets.every((target) => target.surgeLimited > 0)).toBe(true);

@@ -4,6 +4,11 @@
 import { decidePass } from '../policy/decide.ts';
 import { initialHistory, recordDecision } from '../policy/history.ts';
 import { spendPerHour, toMoneyUnits } from '../policy/pool.ts';
+import { accrue, newLedger, withRunning } from '../budget/ledger.ts';
+import { effectiveBudgetPerHour } from '../budget/pacing.ts';
+import type { WindowBudgetState } from '../budget/pacing.ts';
+import { WINDOWS, windowEnd, windowStart } from '../budget/windows.ts';
+import type { BudgetWindow } from '../budget/windows.ts';
 import type { Decision, DecisionHistory } from '../policy/types.ts';
 import { ModelledTarget } from './cluster.ts';
 import { seededRandom } from './random.ts';
@@ -16,6 +21,11 @@ export interface SeriesPoint {
   readonly replicas: readonly number[];
   readonly cap: readonly number[];
   readonly spendPerHour: number;
+  /** The hourly cap after the day and month budgets tightened it (absent from a live run's plot). */
+  readonly effectiveBudgetPerHour?: number;
+  /** Spent so far in the current day and month, as a fraction of their budgets (absent without one). */
+  readonly dayBudgetUsed?: number;
+  readonly monthBudgetUsed?: number;
 }
 
 export interface TargetReport {
@@ -40,8 +50,16 @@ export interface SimulationReport {
   readonly offered: number;
   readonly cost: number;
   readonly peakSpendPerHour: number;
-  /** Seconds in which the running replicas cost more per hour than the budget. */
+  readonly budgetPerDay?: number | undefined;
+  readonly budgetPerMonth?: number | undefined;
+  /**
+   * Seconds over budget: the running replicas cost more per hour than maxPerHour, or a UTC hour's, day's or month's
+   * spend so far exceeds its budget (`windowViolations` splits them).
+   */
   readonly capViolations: number;
+  readonly windowViolations: Readonly<Record<'rate' | BudgetWindow, number>>;
+  /** What each budgeted window cost at most (the largest hour, day, month seen). */
+  readonly peakWindowSpend: Readonly<Record<BudgetWindow, number>>;
   readonly scaleEvents: number;
   readonly capHits: number;
   readonly targets: readonly TargetReport[];
@@ -52,7 +70,7 @@ export interface SimulationReport {
   readonly offeredBySecond: readonly number[];
 }
 
-export function simulate(scenario: Scenario, sampleEverySeconds = 60): SimulationReport {
+export function simulate(scenario: Scenario, sampleEverySeconds = scenario.sampleEverySeconds ?? 60): SimulationReport {
   const random = seededRandom(scenario.seed);
   const targets = scenario.targets.map((target) => new ModelledTarget(target.model, target.initialReplicas));
   let histories: DecisionHistory[] = scenario.targets.map((target) =>
@@ -65,7 +83,22 @@ export function simulate(scenario: Scenario, sampleEverySeconds = 60): Simulatio
   let windowSum = 0;
   let offeredTotal = 0;
   let peakSpendPerHour = 0;
-  let capViolations = 0;
+  const windowBudgets: Record<BudgetWindow, number | undefined> = {
+    hour: scenario.budgetPerHour,
+    day: scenario.budgetPerDay,
+    month: scenario.budgetPerMonth,
+  };
+  const violations = { rate: 0, hour: 0, day: 0, month: 0 };
+  // Spend per window in money units × seconds / 3600, kept apart from the ledger the decisions use, as the check.
+  const windowUnits = { hour: 0, day: 0, month: 0 };
+  const windowStarts = { hour: 0, day: 0, month: 0 };
+  const peakWindowUnits = { hour: 0, day: 0, month: 0 };
+  let ledger = newLedger(0);
+  let effectivePerHour = scenario.budgetPerHour;
+  const floorPerHour = scenario.targets.reduce(
+    (sum, target) => sum + target.policy.minReplicas * target.policy.costPerReplicaHour,
+    0,
+  );
   let lastCaps: number[] = scenario.targets.map(() => Number.NaN);
   const series: SeriesPoint[] = [];
   const replicasBySecond = scenario.targets.map(() => new Array<number>(scenario.durationSeconds));
@@ -90,7 +123,15 @@ export function simulate(scenario: Scenario, sampleEverySeconds = 60): Simulatio
         spec: target.policy,
         history: histories[index]!,
       }));
-      const { decisions } = decidePass(inputs, scenario.budgetPerHour, t);
+      ledger = accrue(ledger, t);
+      const windows: WindowBudgetState[] = [];
+      for (const window of ['day', 'month'] as const) {
+        const budget = windowBudgets[window];
+        if (budget !== undefined)
+          windows.push({ window, budget, spent: ledger.windows[window].total, secondsLeft: windowEnd(window, t) - t });
+      }
+      effectivePerHour = effectiveBudgetPerHour(scenario.budgetPerHour, windows, floorPerHour).perHour;
+      const { decisions } = decidePass(inputs, effectivePerHour, t);
       histories = decisions.map((decision: Decision, index) => {
         const counter = counters[index]!;
         if (decision.replicas !== decision.currentReplicas) counter.scaleEvents += 1;
@@ -100,6 +141,15 @@ export function simulate(scenario: Scenario, sampleEverySeconds = 60): Simulatio
         return recordDecision(histories[index]!, inputs[index]!.observed, decision, true, scenario.targets[index]!.policy, t);
       });
       lastCaps = decisions.map((decision) => decision.cap);
+      ledger = withRunning(
+        ledger,
+        Object.fromEntries(
+          scenario.targets.map((target, index) => [
+            target.policy.name,
+            { replicas: targets[index]!.replicas, costPerReplicaHour: target.policy.costPerReplicaHour },
+          ]),
+        ),
+      );
     }
 
     let spendUnits = 0;
@@ -112,7 +162,18 @@ export function simulate(scenario: Scenario, sampleEverySeconds = 60): Simulatio
       replicasBySecond[index]![t] = target.replicas;
       capacityBySecond[index]![t] = target.capacity(t);
     });
-    if (spendUnits > budgetUnits) capViolations += 1;
+    if (spendUnits > budgetUnits) violations.rate += 1;
+    for (const window of WINDOWS) {
+      if (windowStart(window, t) !== windowStarts[window]) {
+        windowStarts[window] = windowStart(window, t);
+        windowUnits[window] = 0;
+      }
+      windowUnits[window] += spendUnits / 3600;
+      peakWindowUnits[window] = Math.max(peakWindowUnits[window], windowUnits[window]);
+      const budget = windowBudgets[window];
+      // A millionth of slack for float rounding of the per-second sums.
+      if (budget !== undefined && windowUnits[window] > toMoneyUnits(budget) + 1) violations[window] += 1;
+    }
     const spend = spendPerHour(
       targets.map((target, index) => ({
         replicas: target.replicas,
@@ -128,6 +189,11 @@ export function simulate(scenario: Scenario, sampleEverySeconds = 60): Simulatio
         replicas: targets.map((target) => target.replicas),
         cap: [...lastCaps],
         spendPerHour: spend,
+        effectiveBudgetPerHour: effectivePerHour,
+        ...(scenario.budgetPerDay === undefined ? {} : { dayBudgetUsed: windowUnits.day / toMoneyUnits(scenario.budgetPerDay) }),
+        ...(scenario.budgetPerMonth === undefined
+          ? {}
+          : { monthBudgetUsed: windowUnits.month / toMoneyUnits(scenario.budgetPerMonth) }),
       });
     }
   }
@@ -153,8 +219,16 @@ export function simulate(scenario: Scenario, sampleEverySeconds = 60): Simulatio
     budgetPerHour: scenario.budgetPerHour,
     offered: offeredTotal,
     cost: reports.reduce((sum, report) => sum + report.cost, 0),
+    budgetPerDay: scenario.budgetPerDay,
+    budgetPerMonth: scenario.budgetPerMonth,
     peakSpendPerHour,
-    capViolations,
+    capViolations: violations.rate + violations.hour + violations.day + violations.month,
+    windowViolations: violations,
+    peakWindowSpend: {
+      hour: peakWindowUnits.hour / 1_000_000,
+      day: peakWindowUnits.day / 1_000_000,
+      month: peakWindowUnits.month / 1_000_000,
+    },
     scaleEvents: reports.reduce((sum, report) => sum + report.scaleEvents, 0),
     capHits: reports.reduce((sum, report) => sum + report.capHits, 0),
     targets: reports,

@@ -12,6 +12,14 @@ export function formatSummary(report: SimulationReport): string {
     `  offered ${integer.format(report.offered)} records`,
     `  cap violations ${report.capViolations} s, cap hits ${report.capHits}, scale events ${report.scaleEvents}`,
   ];
+  if (report.budgetPerDay !== undefined || report.budgetPerMonth !== undefined) {
+    const { windowViolations: v, peakWindowSpend: peak } = report;
+    lines.push(
+      `  budgets ${money.format(report.budgetPerDay ?? Number.NaN)}/day, ${money.format(report.budgetPerMonth ?? Number.NaN)}/month; ` +
+        `largest hour ${money.format(peak.hour)}, day ${money.format(peak.day)}, month ${money.format(peak.month)}`,
+      `  seconds over budget: rate ${v.rate}, hour ${v.hour}, day ${v.day}, month ${v.month}`,
+    );
+  }
   for (const target of report.targets) {
     lines.push(
       `  ${target.name}: processed ${integer.format(target.processed)}, delayed ${integer.format(target.delayed)}, ` +
