@@ -31,12 +31,7 @@ export interface ProducerDependencies {
 }
 
 export async function createProducerApp(config: ProducerConfig, dependencies: ProducerDependencies = {}): Promise<ProducerApp> {
-  const connection = {
-    brokers: config.kafkaBrokers,
-    clientId: config.kafkaClientId,
-    sasl: config.kafkaSasl,
-    ssl: config.kafkaSsl,
-  };
+  const connection = config.kafka;
   const state = { kafkaUp: false, topicReady: false, draining: false, sourceStopped: undefined as string | undefined };
   const metrics = createMetrics();
   const { stream: spec } = config;

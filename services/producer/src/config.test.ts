@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { envNameToKey, loadConfig } from './config.ts';
+import { loadConfig } from './config.ts';
 import { CONNECTION_BYTES, CONNECTION_MEMORY_SHARE } from './connection-limits.ts';
 import { writeStreamFile } from './testing/stream-file.ts';
 
@@ -39,7 +39,8 @@ describe('loadConfig', () => {
 
   it.each([
     [{ PRODUCER_PORT: 'abc' }, 'PRODUCER_PORT'],
-    [{ PRODUCER_PROT: '1' }, 'PRODUCER_PROT: not a known setting'],
+    [{ PRODUCER_PROT: '1' }, 'PRODUCER_PROT: not a known setting; did you mean PRODUCER_PORT?'],
+    [{ PRODUCER_LEASE_MODES: 'none' }, 'PRODUCER_LEASE_MODES: not a known setting; did you mean PRODUCER_LEASE_MODE?'],
     [{ PRODUCER_SOURCE: 'http-poll' }, 'PRODUCER_SOURCE: not a known setting'],
     [{ PRODUCER_STREAM_FILE: '/nonexistent/stream.yaml' }, 'stream file /nonexistent/stream.yaml cannot be read'],
     [{ PRODUCER_KAFKA_BROKERS: 'nohost' }, 'PRODUCER_KAFKA_BROKERS'],
@@ -74,8 +75,8 @@ describe('loadConfig', () => {
 describe('Kafka SASL and TLS settings', () => {
   it('are off by default', () => {
     const config = loadConfig({});
-    expect(config.kafkaSasl).toBeUndefined();
-    expect(config.kafkaSsl).toBe(false);
+    expect(config.kafka.sasl).toBeUndefined();
+    expect(config.kafka.ssl).toBe(false);
   });
 
   it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)('accept mechanism %s with username and password', (mechanism) => {
@@ -85,8 +86,8 @@ describe('Kafka SASL and TLS settings', () => {
       PRODUCER_KAFKA_SASL_PASSWORD: 's3cret',
       PRODUCER_KAFKA_SSL: 'true',
     });
-    expect(config.kafkaSasl).toEqual({ mechanism, username: 'tormenta', password: 's3cret' });
-    expect(config.kafkaSsl).toBe(true);
+    expect(config.kafka.sasl).toEqual({ mechanism, username: 'tormenta', password: 's3cret' });
+    expect(config.kafka.ssl).toBe(true);
   });
 });
 
@@ -107,11 +108,5 @@ describe('connection limits', () => {
       keepAliveTimeoutMs: 5_000,
       idleTimeoutMs: 30_000,
     });
-  });
-});
-
-describe('envNameToKey', () => {
-  it('turns the variable into a camelCase key', () => {
-    expect(envNameToKey('PRODUCER_MAX_INFLIGHT_RECORDS', 'PRODUCER_')).toBe('maxInflightRecords');
   });
 });
