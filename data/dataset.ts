@@ -1,5 +1,6 @@
 // The sample dataset, generated deterministically from a seed: EMPRESA (companies), PERSONA (people, each employed by a
 // company) and transacciones (a person paying a company an amount), as in the seed project's transacciones.json.
+import { seededRandom } from '@tormenta/random';
 
 export interface Empresa {
   ID: number;
@@ -31,18 +32,6 @@ export interface DatasetSize {
 
 export const DEFAULT_SEED = 20_260_325;
 export const DEFAULT_SIZE: DatasetSize = { personas: 10_000, empresas: 1_000, transacciones: 100_000 };
-
-/** mulberry32: tiny, fast and the same on every platform, which is all a sample dataset needs. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const NOMBRES = [
   'Ana',

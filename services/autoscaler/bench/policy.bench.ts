@@ -11,7 +11,7 @@ import { DEFAULT_BEHAVIOR, DEFAULT_SURGE_GUARD } from '../src/policy/defaults.ts
 import { initialHistory, recordDecision } from '../src/policy/history.ts';
 import { noiseScenario, SCENARIOS, SEED_BASELINE_RATE } from '../src/simulator/scenarios.ts';
 import { simulate } from '../src/simulator/simulate.ts';
-import { seededRandom } from '../src/simulator/random.ts';
+import { seededRandom } from '@tormenta/random';
 
 const TARGETS = 1_000;
 const POLL = 15;

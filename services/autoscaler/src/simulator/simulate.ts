@@ -11,7 +11,7 @@ import { WINDOWS, windowEnd, windowStart } from '../budget/windows.ts';
 import type { BudgetWindow } from '../budget/windows.ts';
 import type { Decision, DecisionHistory } from '../policy/types.ts';
 import { ModelledTarget } from './cluster.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '@tormenta/random';
 import type { Scenario } from './scenarios.ts';
 
 export interface SeriesPoint {

@@ -1,4 +1,6 @@
-// mulberry32: a tiny seeded PRNG, so a scenario's noise is the same on every run and every machine.
+// The project's one seeded PRNG, for whatever must be the same on every run and every machine: the sample dataset
+// (data/dataset.ts) and the simulator's traffic noise (@tormenta/autoscaler). mulberry32: a 32-bit state, tiny and fast;
+// not for anything secret.
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
