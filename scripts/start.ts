@@ -101,6 +101,9 @@ try {
   const pool = JSON.parse(readFileSync(datasetFiles.transacciones, 'utf8')) as Omit<StormRecord, 'id'>[];
   const context = { profile: profileName, phases, capacityPerReplica: CAPACITY_PER_REPLICA, enrichedTable: TABLE_ENRICHED };
   const live = process.stdout.isTTY;
+  // Rows this run adds: the table keeps earlier runs' rows, and a replayed record overwrites its own row.
+  const rowsBefore = await countRows(endpoints.hbaseRest, TABLE_ENRICHED).catch(() => null);
+  const running = pipeline;
   const result = await runStorm({
     pipeline,
     prometheusUrl: endpoints.prometheus,
@@ -110,16 +113,20 @@ try {
     runId: `start-${Date.now().toString(36)}`,
     signal: abort.signal,
     onSample: (sample, tally) => {
-      const view = renderView(sample, tally, context);
+      const view = renderView(sample, tally, context, running.processes());
       const recent = events.slice(-4).map((event) => `  ${event}`);
       if (live) process.stdout.write(`\x1b[H\x1b[2J${view}\n\nautoscaler events:\n${recent.join('\n')}\n`);
       else if (Math.round(sample.t) % 10 === 0) console.log(view.split('\n').filter(Boolean).slice(0, 6).join(' | '));
     },
   });
+  const processes = pipeline.processes();
+  // The consumer's own lag gauge as Prometheus last read it, before stopping removes the scrape targets.
+  const lagLeft = result.samples.findLast((sample) => Number.isFinite(sample.lag))?.lag ?? null;
   await pipeline.stop();
   pipeline = undefined;
-  const rows = await countRows(endpoints.hbaseRest, TABLE_ENRICHED).catch(() => null);
-  const summary = summarize(result.samples, result.tally, cap, budgetPerHour, rows);
+  const rowsAfter = await countRows(endpoints.hbaseRest, TABLE_ENRICHED).catch(() => null);
+  const rowsStored = rowsBefore === null || rowsAfter === null ? null : rowsAfter - rowsBefore;
+  const summary = summarize({ samples: result.samples, tally: result.tally, budgetCap: cap, budgetPerHour, rowsStored, lagLeft, processes });
   const outDir = join(stateDir, 'pipeline');
   mkdirSync(outDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

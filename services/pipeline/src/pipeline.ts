@@ -8,10 +8,11 @@ import { parseAutoscalerConfig } from '@tormenta/autoscaler';
 import type { AutoscalerConfig } from '@tormenta/autoscaler';
 import { loadDataset } from '../../../data/load.ts';
 import { freePort } from '../../../test/stack/processes.ts';
-import { startChild, stopChild, waitFor } from './children.ts';
-import type { Child } from './children.ts';
+import { waitFor } from './children.ts';
 import { FleetAdminClient } from './fleet/admin-client.ts';
 import type { FleetStatus } from './fleet/protocol.ts';
+import { superviseChild } from './supervision/supervisor.ts';
+import type { SupervisedChild, SupervisedStatus } from './supervision/supervisor.ts';
 
 export interface StackEndpoints {
   kafkaBrokers: string[];
@@ -54,6 +55,8 @@ export interface Pipeline {
   ports: { admin: number; consumer: number; autoscaler: number };
   /** Re-registers the fleet's worker /metrics with Prometheus when the set changed; returns the fleet's status. */
   refreshFleet(): Promise<FleetStatus>;
+  /** The supervised processes (fleet, consumer, autoscaler): state, restarts, the last restart's reason. */
+  processes(): SupervisedStatus[];
   stop(): Promise<void>;
 }
 
@@ -112,7 +115,11 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
   );
 
   const ports = { admin: await freePort(), consumer: await freePort(), autoscaler: await freePort() };
-  const children: Child[] = [];
+  const children: SupervisedChild[] = [];
+  // The fleet's replicas outlive its primary, as a Deployment's spec outlives its pods: a restarted fleet starts at them.
+  let fleetReplicas = options.minReplicas;
+  const onExit = (status: SupervisedStatus, delayMs: number): void =>
+    log(`supervisor: ${status.name} ${status.lastRestart?.reason ?? 'exited'}; restart ${status.restarts} in ${delayMs / 1000}s`);
   const targetFiles: string[] = [];
   const register = (job: string, targets: string[]): void => {
     targetFiles.push(
@@ -122,15 +129,15 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
   const src = import.meta.dirname;
   const stop = async (): Promise<void> => {
     // The autoscaler first, so it does not scale a fleet that is going away; the consumer last, to drain what was acked.
-    for (const child of [...children].reverse()) await stopChild(child);
+    for (const child of [...children].reverse()) await child.stop();
     for (const file of targetFiles) rmSync(file, { force: true });
   };
   try {
-    const fleet = startChild(
+    const fleet = superviseChild(
       'fleet',
       join(src, 'fleet', 'primary.ts'),
-      {
-        FLEET_REPLICAS: String(options.minReplicas),
+      () => ({
+        FLEET_REPLICAS: String(fleetReplicas),
         FLEET_MAX_REPLICAS: String(options.maxReplicas),
         FLEET_ADMIN_PORT: String(ports.admin),
         PRODUCER_HOST: '127.0.0.1',
@@ -142,18 +149,20 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
         PRODUCER_LEASE_MODE: 'none',
         PRODUCER_LOG_LEVEL: 'warn',
         PRODUCER_SHUTDOWN_GRACE_MS: '10000',
-      },
+      }),
       logDir,
+      undefined,
+      onExit,
     );
     children.push(fleet);
     const admin = new FleetAdminClient(`http://127.0.0.1:${ports.admin}`);
     await waitFor(
-      fleet,
+      fleet.current,
       'serving its first producer',
       async () => (await admin.read()).readyReplicas >= Math.max(1, options.minReplicas),
     );
 
-    const consumer = startChild(
+    const consumer = superviseChild(
       'consumer',
       join(src, '..', '..', 'consumer', 'src', 'main.ts'),
       {
@@ -170,12 +179,14 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
         CONSUMER_HTTP_PORT: String(ports.consumer),
       },
       logDir,
+      undefined,
+      onExit,
     );
     children.push(consumer);
-    await waitFor(consumer, 'ready', async () => (await fetch(`http://127.0.0.1:${ports.consumer}/readyz`)).ok);
+    await waitFor(consumer.current, 'ready', async () => (await fetch(`http://127.0.0.1:${ports.consumer}/readyz`)).ok);
     register('consumer', [`127.0.0.1:${ports.consumer}`]);
 
-    const autoscaler = startChild(
+    const autoscaler = superviseChild(
       'autoscaler',
       join(src, 'autoscaler', 'main.ts'),
       {
@@ -192,14 +203,16 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
           // not one of its JSON lines
         }
       },
+      onExit,
     );
     children.push(autoscaler);
-    await waitFor(autoscaler, 'serving /metrics', async () => (await fetch(`http://127.0.0.1:${ports.autoscaler}/healthz`)).ok);
+    await waitFor(autoscaler.current, 'serving /metrics', async () => (await fetch(`http://127.0.0.1:${ports.autoscaler}/healthz`)).ok);
     register('autoscaler', [`127.0.0.1:${ports.autoscaler}`]);
 
     let registered = '';
     const refreshFleet = async (): Promise<FleetStatus> => {
       const status = await admin.read();
+      fleetReplicas = status.replicas;
       const targets = status.workers.flatMap((worker) => (worker.metricsUrl === null ? [] : [worker.metricsUrl])).sort();
       if (targets.join(',') !== registered) {
         registered = targets.join(',');
@@ -208,10 +221,13 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
       return status;
     };
     await refreshFleet();
+    // From here on a process that exits is restarted (before, start-up fails fast on a broken one).
+    for (const child of children) child.supervise();
     log(
       `pipeline: fleet admin http://127.0.0.1:${ports.admin}/replicas · consumer :${ports.consumer} · autoscaler :${ports.autoscaler} · logs ${logDir}`,
     );
-    return { ingestUrl: `http://127.0.0.1:${options.ingestPort}`, fleet: admin, config, ports, refreshFleet, stop };
+    const processes = (): SupervisedStatus[] => children.map((child) => child.status);
+    return { ingestUrl: `http://127.0.0.1:${options.ingestPort}`, fleet: admin, config, ports, refreshFleet, processes, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,7 +1,7 @@
 // Runs a storm through a started pipeline and watches it once a second, until the storm is over and the consumer has
 // caught up (or the caller aborts).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { observe } from './observe.ts';
+import { INITIAL_CARRY, observe } from './observe.ts';
 import type { Sample } from './observe.ts';
 import type { Pipeline } from './pipeline.ts';
 import { phaseAt } from './profiles.ts';
@@ -49,6 +49,7 @@ export async function runStorm(options: RunOptions): Promise<RunResult> {
     drainUntil = performance.now() + (options.drainSeconds ?? 15) * 1000;
   });
   let lastOffered = 0;
+  const rows = { carry: INITIAL_CARRY };
   for (let second = 1; !options.signal.aborted; second += 1) {
     await sleep(Math.max(0, began + second * 1000 - performance.now()));
     const t = (performance.now() - began) / 1000;
@@ -58,10 +59,16 @@ export async function runStorm(options: RunOptions): Promise<RunResult> {
     const phase = stormDone ? 'draining' : (phaseAt(options.phases, t)?.name ?? 'draining');
     const stormRate = storm.tally.offered - lastOffered;
     lastOffered = storm.tally.offered;
-    const sample = await observe(options.prometheusUrl, options.namespace, fleet, { t, phase, stormRate });
+    const sample = await observe(
+      options.prometheusUrl,
+      options.namespace,
+      fleet,
+      { t, phase, stormRate, acceptedTotal: storm.tally.accepted },
+      rows,
+    );
     samples.push(sample);
     options.onSample?.(sample, storm.tally);
-    if (stormDone && (performance.now() > drainUntil || (sample.lag === 0 && sample.rowsWritten >= storm.tally.accepted))) break;
+    if (stormDone && (performance.now() > drainUntil || (sample.lag === 0 && sample.rowsStored >= storm.tally.accepted))) break;
   }
   const tally = await running;
   return { samples, tally, storm, seconds: (performance.now() - began) / 1000 };

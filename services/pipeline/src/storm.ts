@@ -18,7 +18,10 @@ export interface StormTally {
   accepted: number;
   rejected: number;
   failed: number;
+  /** Requests by the HTTP status they got. */
   statuses: Record<number, number>;
+  /** Refused records by the HTTP status their request got (429, 503, 400, 413 …). */
+  rejectedByStatus: Record<number, number>;
 }
 
 export interface StormOptions {
@@ -55,7 +58,7 @@ function post(url: URL, body: string): Promise<number> {
 }
 
 export class Storm {
-  readonly tally: StormTally = { offered: 0, accepted: 0, rejected: 0, failed: 0, statuses: {} };
+  readonly tally: StormTally = { offered: 0, accepted: 0, rejected: 0, failed: 0, statuses: {}, rejectedByStatus: {} };
   readonly accepted: StormRecord[] = [];
   readonly #options: StormOptions;
   readonly #url: URL;
@@ -117,6 +120,7 @@ export class Storm {
         this.#options.onAccepted?.(records, performance.now());
       } else {
         this.tally.rejected += records.length;
+        this.tally.rejectedByStatus[status] = (this.tally.rejectedByStatus[status] ?? 0) + records.length;
       }
     } catch {
       this.tally.failed += records.length;

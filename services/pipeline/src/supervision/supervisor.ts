@@ -20,6 +20,18 @@ export interface SupervisedSpec {
   onExit?: (status: SupervisedStatus, delayMs: number) => void;
 }
 
+/** startChild's signature, supervised: the environment may be a function, read at every start. */
+export function superviseChild(
+  name: string,
+  entry: string,
+  env: Record<string, string> | (() => Record<string, string>),
+  logDir: string,
+  onLine?: (line: string) => void,
+  onExit?: SupervisedSpec['onExit'],
+): SupervisedChild {
+  return new SupervisedChild({ name, entry, env: typeof env === 'function' ? env : () => env, logDir, onLine, onExit });
+}
+
 export interface SupervisedStatus {
   name: string;
   pid: number | null;
