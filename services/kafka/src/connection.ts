@@ -52,9 +52,10 @@ const brokerList = z
  * _KAFKA_SASL_USERNAME, _KAFKA_SASL_PASSWORD and _KAFKA_SSL. Spread them into the schema, check it with kafkaSaslRules
  * and build the connection with kafkaConnectionOf.
  */
-export function kafkaConnectionFields(defaults: { brokers: readonly string[]; clientId: string }) {
+export function kafkaConnectionFields(defaults: { brokers?: readonly string[]; clientId: string }) {
   return {
-    kafkaBrokers: brokerList.default([...defaults.brokers]),
+    /** Required when the service has no default brokers. */
+    kafkaBrokers: defaults.brokers === undefined ? brokerList : brokerList.default([...defaults.brokers]),
     kafkaClientId: z.string().min(1).default(defaults.clientId),
     kafkaSaslMechanism: z.enum(SASL_MECHANISMS).optional(),
     kafkaSaslUsername: z.string().min(1).optional(),
