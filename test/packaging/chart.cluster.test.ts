@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppsV1Api, CoreV1Api, loadAllYaml } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { adminConfig, createTestNamespace, eventually, helm, helmPath, impersonate, kubectl } from '../cluster/helpers.ts';
 import type { TestNamespace } from '../cluster/helpers.ts';
@@ -43,7 +44,11 @@ describe('values.schema.json and template checks reject wrong values, naming the
     ['a lowercase currency', { autoscaler: { budget: { currency: 'usd', maxPerHour: 5 } } }, /\/autoscaler\/budget\/currency/],
     ['a broker without a port', { kafka: { brokers: ['kafka'] } }, /\/kafka\/brokers\/0/],
     ['an HBase address that is not a URL', { hbase: { restUrl: 'hbase:8080' } }, /\/hbase\/restUrl/],
-    ['an unknown source', { producers: [{ ...defaultProducer, stream: { ...defaultProducer.stream, source: { kind: 'ftp' } } }] }, /\/producers\/0\/stream\/source\/kind/],
+    [
+      'an unknown source',
+      { producers: [{ ...defaultProducer, stream: { ...defaultProducer.stream, source: { kind: 'ftp' } } }] },
+      /\/producers\/0\/stream\/source\/kind/,
+    ],
     [
       'autoscaling a source that reads behind a Lease',
       { producers: [{ ...pollProducer, autoscaling: { ...pollProducer.autoscaling, enabled: true } }] },
@@ -99,6 +104,35 @@ describe('k8s/ plain manifests', () => {
     expect(sorted(built.stdout)).toEqual(sorted(renderPlainManifests(helmPath())));
   });
 
+  it('every container mounts volumes its pod declares, once each, and the producer reads its stream from one', () => {
+    // yaml's strict parse refuses a key given twice (a second volumeMounts would silently replace the first elsewhere).
+    const documents = parseAllDocuments(renderPlainManifests(helmPath()), { uniqueKeys: true });
+    for (const document of documents) expect(document.errors).toEqual([]);
+    type Pod = {
+      volumes?: { name: string }[];
+      containers: { name: string; volumeMounts?: { name: string; mountPath: string }[] }[];
+    };
+    const workloads = documents
+      .map((document) => document.toJS() as { kind?: string; metadata: { name: string }; spec?: { template?: { spec: Pod } } })
+      .filter((object) => object?.spec?.template);
+    expect(workloads.length).toBeGreaterThan(2);
+    for (const workload of workloads) {
+      const pod = workload.spec!.template!.spec;
+      const volumes = (pod.volumes ?? []).map((volume) => volume.name);
+      for (const container of pod.containers) {
+        const mounts = (container.volumeMounts ?? []).map((mount) => mount.name);
+        expect({ workload: workload.metadata.name, missing: mounts.filter((name) => !volumes.includes(name)) }).toEqual({
+          workload: workload.metadata.name,
+          missing: [],
+        });
+        expect(mounts).toContain('tmp');
+      }
+    }
+    const producer = workloads.find((workload) => workload.kind === 'Deployment' && workload.metadata.name.includes('producer'));
+    const mount = producer!.spec!.template!.spec.containers[0]!.volumeMounts!.find((entry) => entry.name === 'stream');
+    expect(mount?.mountPath).toBe('/etc/tormenta/stream');
+  });
+
   it('the example overlay builds and points the images at its registry', async () => {
     const built = await kubectl(['kustomize', join(repo, 'k8s', 'overlays', 'example')]);
     expect(built.code).toBe(0);
@@ -131,11 +165,17 @@ describe('helm install with defaults, Pod Security "restricted" enforced', () =>
     expect(install.stdout).toContain('Watch it work');
 
     // helm --wait watches the new ReplicaSets; the deployment controller writes the Deployments' status a moment later.
-    const deployments = await eventually('every Deployment Available', async () => {
-      const items = (await apps.listNamespacedDeployment({ namespace: ns.name })).items;
-      const settled = items.every((d) => d.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True'));
-      return settled && items.find((d) => d.metadata!.name === 'tormenta-autoscaler')?.status?.readyReplicas === 2 ? items : undefined;
-    }, 30_000);
+    const deployments = await eventually(
+      'every Deployment Available',
+      async () => {
+        const items = (await apps.listNamespacedDeployment({ namespace: ns.name })).items;
+        const settled = items.every((d) => d.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True'));
+        return settled && items.find((d) => d.metadata!.name === 'tormenta-autoscaler')?.status?.readyReplicas === 2
+          ? items
+          : undefined;
+      },
+      30_000,
+    );
     expect(deployments.map((d) => d.metadata!.name).sort()).toEqual([
       'tormenta-autoscaler',
       'tormenta-consumer-1s',

@@ -96,10 +96,19 @@ tolerations:
 affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-volumes:
-  - name: tmp
-    emptyDir:
-      sizeLimit: 64Mi
+{{- end }}
+
+{{/* The writable /tmp every pod has (its root filesystem is read-only): an item of the pod's volumes list. */}}
+{{- define "tormenta.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: 64Mi
+{{- end }}
+
+{{/* Its mount: an item of the container's volumeMounts list. */}}
+{{- define "tormenta.tmpMount" -}}
+- name: tmp
+  mountPath: /tmp
 {{- end }}
 
 {{/* Container-level settings shared by every container. */}}
@@ -108,9 +117,6 @@ securityContext:
   {{- toYaml .Values.securityContext | nindent 2 }}
 resources:
   {{- toYaml .Values.resources | nindent 2 }}
-volumeMounts:
-  - name: tmp
-    mountPath: /tmp
 {{- end }}
 
 {{- define "tormenta.probes" -}}
