@@ -19,6 +19,8 @@ export interface WindowSpend {
 export interface RunningTarget {
   readonly replicas: number;
   readonly costPerReplicaHour: number;
+  /** Set when the controller itself scaled the target to 0 (a budget cut), so it is not taken for ScalingDisabled. */
+  readonly zeroedByController?: true;
 }
 
 export interface SpendLedger {

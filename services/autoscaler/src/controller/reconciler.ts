@@ -139,21 +139,25 @@ export class Reconciler {
       ...entry,
       observedTarget: entry.observedTarget ?? { currentReplicas: 0, metric: entry.verdict, paused: true },
     }));
-    const inputs = entries.map(({ target, observedTarget, memory }, index) => {
+    const specs = entries.map(({ target }, index) => {
       const cost = costs[index]!;
-      return {
-        observed: observedTarget,
-        spec: toTargetPolicySpec(config, target, cost.ok ? cost.costPerReplicaHour : UNKNOWN_COST),
-        history: memory.history,
-      };
+      return toTargetPolicySpec(config, target, cost.ok ? cost.costPerReplicaHour : UNKNOWN_COST);
     });
     // The minimums (and what paused targets run) are the floor a window's budget keeps paid until it ends.
-    const floorPerHour = inputs.reduce(
-      (sum, { observed, spec }) =>
-        sum + (observed.paused === true ? observed.currentReplicas : spec.minReplicas) * spec.costPerReplicaHour,
+    const floorPerHour = entries.reduce(
+      (sum, { observedTarget }, index) =>
+        sum +
+        (observedTarget.paused === true ? observedTarget.currentReplicas : specs[index]!.minReplicas) *
+          specs[index]!.costPerReplicaHour,
       0,
     );
     const effective = await this.#spend.begin(config, now, floorPerHour);
+    const inputs = entries.map(({ target, observedTarget, memory }, index) => ({
+      // The ledger remembers (across restarts and leaders) which targets this controller itself put at 0.
+      observed: { ...observedTarget, zeroedByController: this.#spend.zeroedByController(target.name) },
+      spec: specs[index]!,
+      history: memory.history,
+    }));
     const budgetDerivation =
       effective.boundBy === 'hour'
         ? `maxPerHour ${config.budget.maxPerHour}`
@@ -224,6 +228,9 @@ export class Reconciler {
         {
           replicas: entry.applied ? entry.decision.replicas : entry.decision.currentReplicas,
           costPerReplicaHour: inputs[index]!.spec.costPerReplicaHour,
+          ...(entry.decision.replicas === 0 && (entry.applied || inputs[index]!.observed.zeroedByController)
+            ? { zeroedByController: true as const }
+            : {}),
         },
       ]),
     );

@@ -100,4 +100,23 @@ describe('spend over time', () => {
     expect(spent).toBeGreaterThan(290);
     expect(events.filter((event) => event.reason.startsWith('Spend'))).toHaveLength(1);
   });
+
+  it('remembers across a restart that it cut a target to 0, so the target comes back when the budget does', async () => {
+    const { state, reconciler } = world();
+    const permission = { leading: () => true, dryRun: false };
+    await reconciler().pass(config({ maxPerHour: 5 }), permission);
+    expect(state.replicas).toBe(0);
+    state.now += 60;
+    const [status] = await reconciler().pass(config({ maxPerHour: 200 }), permission);
+    expect(status!.decision.reason).not.toBe('ScalingDisabled');
+    expect(state.replicas).toBeGreaterThan(0);
+  });
+
+  it('leaves a target someone else scaled to 0 alone (ScalingDisabled)', async () => {
+    const { state, reconciler } = world();
+    state.replicas = 0;
+    const [status] = await reconciler().pass(config({ maxPerHour: 200 }), { leading: () => true, dryRun: false });
+    expect(status!.decision).toMatchObject({ replicas: 0, reason: 'ScalingDisabled' });
+    expect(state.replicas).toBe(0);
+  });
 });

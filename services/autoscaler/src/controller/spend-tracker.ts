@@ -72,6 +72,11 @@ export class SpendTracker {
     };
   }
 
+  /** Whether the 0 replicas a target runs were set by this controller (not by someone disabling autoscaling). */
+  zeroedByController(name: string): boolean {
+    return this.#ledger?.running[name]?.zeroedByController === true;
+  }
+
   /** Forget the ledger in memory: the next pass reloads it from the store (a new term may follow another leader's). */
   reset(): void {
     this.#ledger = undefined;

@@ -35,18 +35,38 @@ export function proposeReplicas(
   };
 
   if (observed.paused === true) return hold('paused', 'Paused', 'paused: left to manual scaling, replicas held');
+  if (current === 0 && spec.minReplicas > 0 && observed.zeroedByController !== true) {
+    return hold('disabled', 'ScalingDisabled', 'scaled to 0 with minReplicas > 0: autoscaling disabled (as the HPA), left alone');
+  }
+  // As the HPA: without a metric a target outside [min, max] still goes to the nearest bound; inside, it is held.
+  const holdWithinBounds = (reason: DecisionReason, detail: string): Proposal => {
+    if (current <= spec.maxReplicas && current >= spec.minReplicas)
+      return hold('fail-static', reason, `${detail}: current replicas held`);
+    const [stage, bound, boundReason] =
+      current > spec.maxReplicas
+        ? (['max', spec.maxReplicas, 'TooManyReplicas'] as const)
+        : (['min', spec.minReplicas, 'TooFewReplicas'] as const);
+    steps.push({
+      stage,
+      value: bound,
+      changed: true,
+      detail: `${detail}; current outside [${spec.minReplicas}, ${spec.maxReplicas}]`,
+    });
+    const base = { name: spec.name, currentReplicas: current, demand: null, recommendation: bound };
+    return { ...base, wantReplicas: bound, boundBy: stage, reason: boundReason, surgeLimited: false, steps };
+  };
   const metric = observed.metric;
   if (metric.kind === 'hold' && metric.awaitingFirstReading === true) {
-    return hold('fail-static', 'AwaitingMetrics', 'no reading yet, within the start-up grace: current replicas held');
+    return holdWithinBounds('AwaitingMetrics', 'no reading yet, within the start-up grace');
   }
   if (metric.kind === 'hold') {
     const why = metric.failStatic ? `fail-static after ${metric.consecutiveFailures} failed reads` : 'no usable reading yet';
-    return hold('fail-static', 'MetricsUnavailable', `metric unavailable (${why}): current replicas held`);
+    return holdWithinBounds('MetricsUnavailable', `metric unavailable (${why})`);
   }
   const rate = metric.rate;
   // A non-finite or negative rate is a broken metric, never a reason to scale to zero.
   if (!Number.isFinite(rate) || rate < 0) {
-    return hold('fail-static', 'MetricsUnavailable', `metric value ${rate} is not a rate: current replicas held`);
+    return holdWithinBounds('MetricsUnavailable', `metric value ${rate} is not a rate`);
   }
   steps.push({ stage: 'rate', value: rate, changed: false, detail: `${rate} per second (${metric.source} reading)` });
 
@@ -153,10 +173,15 @@ export type BudgetShare = Pick<PoolShare, 'capReplicas' | 'minimumCut'>;
 export function applyBudgetShare(proposal: Proposal, share: BudgetShare): Decision {
   const cap = share.capReplicas;
   const base = { ...proposal, cap, budgetLimited: false, minimumCut: share.minimumCut };
-  if (proposal.boundBy === 'paused') {
+  if (proposal.boundBy === 'paused' || proposal.boundBy === 'disabled') {
     const steps = [
       ...proposal.steps,
-      { stage: 'budget' as const, value: proposal.wantReplicas, changed: false, detail: 'paused targets are charged, not cut' },
+      {
+        stage: 'budget' as const,
+        value: proposal.wantReplicas,
+        changed: false,
+        detail: `${proposal.boundBy} targets are charged, not cut`,
+      },
     ];
     return { ...base, replicas: proposal.wantReplicas, steps };
   }
@@ -201,7 +226,7 @@ export function decidePass(inputs: readonly PassInput[], maxPerHour: number, now
     maxPerHour,
     proposals.map((proposal, index) => {
       const spec = inputs[index]!.spec;
-      const paused = proposal.boundBy === 'paused';
+      const paused = proposal.boundBy === 'paused' || proposal.boundBy === 'disabled';
       return {
         name: spec.name,
         costPerReplicaHour: spec.costPerReplicaHour,

@@ -83,10 +83,25 @@ export interface ObservedTarget {
   readonly currentReplicas: number;
   readonly metric: MetricVerdict;
   readonly paused?: boolean;
+  /**
+   * True when the 0 replicas it runs are the controller's own doing (a budget cut). Otherwise 0 replicas with
+   * minReplicas > 0 means someone turned autoscaling off, as for the HPA (ScalingDisabled).
+   */
+  readonly zeroedByController?: boolean;
 }
 
 export type BoundBy =
-  'demand' | 'tolerance' | 'min' | 'max' | 'stabilization' | 'rate-policy' | 'surge' | 'budget' | 'fail-static' | 'paused';
+  | 'demand'
+  | 'tolerance'
+  | 'min'
+  | 'max'
+  | 'stabilization'
+  | 'rate-policy'
+  | 'surge'
+  | 'budget'
+  | 'fail-static'
+  | 'paused'
+  | 'disabled';
 
 /** Stable reasons: they become Event reasons and the `reason` label of `autoscaler_decisions_total`. */
 export type DecisionReason =
@@ -103,7 +118,8 @@ export type DecisionReason =
   | 'BudgetBelowMinimum'
   | 'MetricsUnavailable'
   | 'AwaitingMetrics'
-  | 'Paused';
+  | 'Paused'
+  | 'ScalingDisabled';
 
 export interface DecisionStep {
   readonly stage: BoundBy | 'current' | 'rate';
