@@ -1,6 +1,6 @@
-// One jest run, four projects: unit (pure code), integration (real Kafka, HBase REST, Prometheus), cluster (real
-// kube-apiserver + KWOK + Helm) and e2e (the whole pipeline). Run with NODE_OPTIONS=--experimental-vm-modules: the code is
-// ESM and @kubernetes/client-node is ESM-only.
+// One jest run, five projects: unit (pure code), integration (real Kafka, HBase REST, Prometheus), cluster (real
+// kube-apiserver + KWOK + Helm), real-node (a real kubelet node in that cluster) and e2e (the whole pipeline). Run with
+// NODE_OPTIONS=--experimental-vm-modules: the code is ESM and @kubernetes/client-node is ESM-only.
 const transform = {
   '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
 };
@@ -41,6 +41,14 @@ export default {
         '<rootDir>/test/packaging/**/*.cluster.test.ts',
       ],
       globalSetup: '<rootDir>/test/cluster/global-setup.ts',
+      globalTeardown: '<rootDir>/test/cluster/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/cluster-timeout.ts'],
+    },
+    {
+      ...common,
+      displayName: 'real-node',
+      testMatch: ['<rootDir>/test/cluster/real-node/**/*.real-node.test.ts'],
+      globalSetup: '<rootDir>/test/cluster/real-node/global-setup.ts',
       globalTeardown: '<rootDir>/test/cluster/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/setup/cluster-timeout.ts'],
     },

@@ -11,6 +11,7 @@ import type { ProcessSpec } from './processes.ts';
 import { apiRequest, httpOk } from './api.ts';
 import { nodeComponents, readRealNode, realNodeDown, realNodeUp, runningRealNode } from './real-node/node.ts';
 import type { RealNodeInfo } from './real-node/node.ts';
+import { SERVICE_SUBNET } from './real-node/host.ts';
 
 /** Start order; `down` stops in reverse. */
 export const components = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
@@ -219,7 +220,7 @@ function processSpec(name: Component, info: ClusterInfo): ProcessSpec {
           `--service-account-issuer=${info.server}`,
           `--service-account-key-file=${pki.serviceAccountPub}`,
           `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-          '--service-cluster-ip-range=10.0.0.0/24',
+          `--service-cluster-ip-range=${SERVICE_SUBNET}`,
           '--allow-privileged=true',
           '--profiling=false',
           // The `kubernetes` Service's endpoints may not be loopback addresses; nothing here dials it anyway.

@@ -12,6 +12,8 @@ const createdAncestorsFile = join(nodeDir, 'cgroup-ancestors.json');
 export const BRIDGE = 'tormenta0';
 export const POD_SUBNET = '10.245.0.0/24';
 export const NODE_IP = '10.245.0.1';
+/** The API server's --service-cluster-ip-range. */
+export const SERVICE_SUBNET = '10.0.0.0/24';
 const CGROUP_MOUNT = '/sys/fs/cgroup';
 const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward';
 const CHAIN_PREFIXES = ['KUBE-', 'CNI-'];
@@ -105,6 +107,9 @@ export function createBridge(): void {
   const addresses = sh('ip', ['-4', '-o', 'addr', 'show', 'dev', BRIDGE]);
   if (!addresses.includes(`${NODE_IP}/`)) sh('ip', ['addr', 'add', `${NODE_IP}/24`, 'dev', BRIDGE]);
   sh('ip', ['link', 'set', BRIDGE, 'up']);
+  // Service IPs are rewritten by kube-proxy's rules, but a packet sent before they exist (or to a Service without
+  // endpoints) would follow the default route off the machine; this route keeps it on the bridge. It goes with the bridge.
+  if (!sh('ip', ['route', 'show', SERVICE_SUBNET]).includes(BRIDGE)) sh('ip', ['route', 'add', SERVICE_SUBNET, 'dev', BRIDGE]);
 }
 
 export function deleteBridge(): void {
