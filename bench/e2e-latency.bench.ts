@@ -4,7 +4,7 @@
 // Needs the stack (npm run stack -- up). Records to docs/benchmarks/pipeline.json.
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { enrichedRowKey } from '@tormenta/consumer';
+import { loadSinkFile, rowKey } from '@tormenta/consumer';
 import { datasetFiles } from '../data/generate.ts';
 import { countRows, runStorm, startPipeline } from '../services/pipeline/src/index.ts';
 import { freePort } from '../test/stack/processes.ts';
@@ -12,6 +12,7 @@ import type { StormRecord } from '../services/pipeline/src/index.ts';
 import { createTopic, deleteTopic, testHBase, testKafka, uniqueName } from '../test/stack/fixtures.ts';
 import { endpoints, stateDir } from '../test/stack/layout.ts';
 import { writeStreamFile } from '../services/producer/src/testing/stream-file.ts';
+import { writeSinkFile } from '../services/consumer/src/testing/sink-file.ts';
 import { registerScrapeTargets } from '../test/stack/prometheus.ts';
 import { describeEntry, machine, recordEntries, writeBenchmarksMarkdown } from './report.ts';
 import type { BenchEntry } from './report.ts';
@@ -71,15 +72,23 @@ async function kafkaRoundTrip(samples: number): Promise<number[]> {
 const namespace = uniqueName('bench').replaceAll('_', '-').toLowerCase();
 const topic = uniqueName('bench_e2e');
 const tables = { persona: uniqueName('BENCH_PERSONA'), empresa: uniqueName('BENCH_EMPRESA'), enriched: uniqueName('BENCH_ENRICHED') };
+const sinkFile = writeSinkFile({
+  topic,
+  group: uniqueName('bench-e2e'),
+  batchIntervalMs: 1_000,
+  table: tables.enriched,
+  lookupTables: { persona: tables.persona, empresa: tables.empresa },
+});
+const sink = loadSinkFile(sinkFile);
 const pipeline = await startPipeline({
   endpoints,
   registerScrapeTargets,
   namespace,
   topic,
   streamFile: writeStreamFile({ topic }),
+  sinkFile,
   partitions: 3,
   tables,
-  groupId: uniqueName('bench-e2e'),
   ingestPort: await freePort(),
   stateDir,
   targetPerReplica: RATE,
@@ -90,7 +99,6 @@ const pipeline = await startPipeline({
   maxReplicas: 4,
   pollIntervalSeconds: 5,
   scaleDownStabilizationSeconds: 300,
-  batchIntervalMs: 1_000,
 });
 const pending = new Map<string, number>();
 const latencies: number[] = [];
@@ -120,7 +128,7 @@ try {
     signal: abort.signal,
     onAccepted: (records, ackedAt) => {
       for (const record of records) {
-        if (Number(record.id.split('-').at(-1)) % SAMPLE_EVERY === 0) pending.set(enrichedRowKey(record, { topic, partition: 0, offset: '0' }), ackedAt);
+        if (Number(record.id.split('-').at(-1)) % SAMPLE_EVERY === 0) pending.set(rowKey(sink.rowKey, record, { topic, partition: 0, offset: '0' })!, ackedAt);
       }
     },
   });

@@ -77,9 +77,9 @@ try {
       namespace: NAMESPACE,
       topic: TOPIC,
       streamFile: 'streams/transacciones.yaml',
+      sinkFile: 'sinks/transacciones.yaml',
       partitions: 6,
       tables: { persona: TABLE_PERSONA, empresa: TABLE_EMPRESA, enriched: TABLE_ENRICHED },
-      groupId: 'tormenta-enrich-1s-local',
       ingestPort: 3000,
       stateDir,
       targetPerReplica: TARGET_PER_REPLICA,
@@ -90,7 +90,6 @@ try {
       maxReplicas: Math.max(cap + 4, 8),
       pollIntervalSeconds: 5,
       scaleDownStabilizationSeconds: 20,
-      batchIntervalMs: 1_000,
       onAutoscalerLog: (entry) => {
         if (entry.msg === 'event') events.push(`${new Date().toLocaleTimeString()} ${String(entry.reason)}: ${String(entry.message)}`);
       },

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { enrichedRowKey } from '@tormenta/consumer';
+import { loadSinkFile, rowKey } from '@tormenta/consumer';
 import { datasetFiles } from '../../data/generate.ts';
 import type { Empresa, Persona } from '../../data/dataset.ts';
 import { countRows, profile, runStorm, startPipeline } from '../../services/pipeline/src/index.ts';
@@ -14,6 +14,7 @@ import { deleteTopic, promQuery, scanTable, testHBase, uniqueName } from '../sta
 import { endpoints, repoRoot, stateDir } from '../stack/layout.ts';
 import { registerScrapeTargets } from '../stack/prometheus.ts';
 import { writeStreamFile } from '../../services/producer/src/testing/stream-file.ts';
+import { writeSinkFile } from '../../services/consumer/src/testing/sink-file.ts';
 
 const TARGET_PER_REPLICA = 200;
 const COST = 10;
@@ -24,6 +25,14 @@ const namespace = uniqueName('e2e').replaceAll('_', '-').toLowerCase();
 const topic = uniqueName('e2e_topic');
 const tables = { persona: uniqueName('E2E_PERSONA'), empresa: uniqueName('E2E_EMPRESA'), enriched: uniqueName('E2E_ENRICHED') };
 const runId = uniqueName('e2e');
+const sinkFile = writeSinkFile({
+  topic,
+  group: uniqueName('e2e-group'),
+  batchIntervalMs: 1_000,
+  table: tables.enriched,
+  lookupTables: { persona: tables.persona, empresa: tables.empresa },
+});
+const sink = loadSinkFile(sinkFile);
 const decisions: Record<string, unknown>[] = [];
 let pipeline: Pipeline | undefined;
 let run: RunResult;
@@ -45,9 +54,9 @@ beforeAll(async () => {
     namespace,
     topic,
     streamFile: writeStreamFile({ topic }),
+    sinkFile,
     partitions: 3,
     tables,
-    groupId: uniqueName('e2e-group'),
     ingestPort: await freePort(),
     stateDir,
     targetPerReplica: TARGET_PER_REPLICA,
@@ -58,7 +67,6 @@ beforeAll(async () => {
     maxReplicas: 8,
     pollIntervalSeconds: 5,
     scaleDownStabilizationSeconds: 15,
-    batchIntervalMs: 1_000,
     onAutoscalerLog: (entry) => {
       if (entry.msg === 'decision') decisions.push(entry);
     },
@@ -103,7 +111,7 @@ describe('the whole pipeline under a storm', () => {
     expect(rows.size).toBe(run.storm.accepted.length);
     const wrong: string[] = [];
     for (const record of run.storm.accepted) {
-      const cells = rows.get(enrichedRowKey(record, { topic, partition: 0, offset: '0' }));
+      const cells = rows.get(rowKey(sink.rowKey, record, { topic, partition: 0, offset: '0' }) ?? '');
       const expected = {
         'd:ID_PERSONA': String(record.ID_PERSONA),
         'd:NOMBRE_PERSONA': personas.get(record.ID_PERSONA),

@@ -157,48 +157,59 @@ describe('the built images run', () => {
 
   it('consumer: rejects a missing HBase URL by name', async () => {
     const { image, node, tmp } = images.get('consumer')!;
-    const started = startImage(image, node, { CONSUMER_KAFKA_BROKERS: '127.0.0.1:9092', CONSUMER_GROUP_ID: 'g' }, tmp);
+    const started = startImage(image, node, { CONSUMER_KAFKA_BROKERS: '127.0.0.1:9092' }, tmp);
     expect(await started.exit).toBe(2);
     expect(started.output()).toContain('CONSUMER_HBASE_REST_URL');
   });
 
-  it('consumer: refuses to start without its dimension tables, naming the setting (exit 2)', async () => {
+  /** The image's own transactions sink (which proves it ships sinks/), on a topic and tables of this test's. */
+  function shippedSink(tmp: string, image: { root: string; workdir: string }, tables: Record<string, string>): string {
+    let text = readFileSync(join(image.root, image.workdir, 'sinks/transacciones.yaml'), 'utf8')
+      .replace('topic: topic_transaccion', `topic: packaging_${suffix}`)
+      .replace('group: tormenta-enrich-1s', `group: packaging-${suffix}`);
+    for (const [from, to] of Object.entries(tables)) text = text.replace(`table: ${from}\n`, `table: ${to}\n`);
+    const file = join(tmp, `sink-${Object.values(tables).join('-')}.yaml`);
+    writeFileSync(file, text);
+    return file;
+  }
+
+  it('consumer: refuses to start without its lookup tables, naming the field of the sink file (exit 2)', async () => {
     const { image, node, tmp } = images.get('consumer')!;
     const missing = `PKG_NO_PERSONA_${suffix}`;
+    const sinkFile = shippedSink(tmp, image, { PERSONA: missing });
     const started = startImage(
       image,
       node,
       {
         CONSUMER_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-        CONSUMER_GROUP_ID: `packaging-missing-${suffix}`,
+        CONSUMER_SINK_FILE: sinkFile,
         CONSUMER_HBASE_REST_URL: endpoints.hbaseRest,
-        CONSUMER_TABLE_PERSONA: missing,
         CONSUMER_HTTP_HOST: '127.0.0.1',
         CONSUMER_HTTP_PORT: String(await freePort()),
       },
       tmp,
     );
     expect(await started.exit).toBe(2);
-    expect(started.output()).toContain(`${missing} (CONSUMER_TABLE_PERSONA)`);
+    expect(started.output()).toContain(`${missing} (${sinkFile}: /lookups/0/table)`);
   });
 
   it('consumer: joins its group on the local Kafka, answers /healthz and /metrics, and stops on SIGTERM', async () => {
     const { image, node, tmp } = images.get('consumer')!;
     const port = await freePort();
-    // Its own tables: the consumer refuses to start without its dimension tables, and writes nothing to the stack's.
-    const tables = { PERSONA: `PKG_PERSONA_${suffix}`, EMPRESA: `PKG_EMPRESA_${suffix}`, ENRICHED: `PKG_ENRICHED_${suffix}` };
+    // Its own tables: the consumer refuses to start without its lookup tables, and writes nothing to the stack's.
+    const tables = {
+      PERSONA: `PKG_PERSONA_${suffix}`,
+      EMPRESA: `PKG_EMPRESA_${suffix}`,
+      TRANSACCION_ENRIQUECIDA: `PKG_ENRICHED_${suffix}`,
+    };
     for (const table of [tables.PERSONA, tables.EMPRESA]) await testHBase().ensureTable(table, [FAMILY]);
     const started = startImage(
       image,
       node,
       {
         CONSUMER_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-        CONSUMER_GROUP_ID: `packaging-${suffix}`,
-        CONSUMER_TOPIC: `packaging_${suffix}`,
+        CONSUMER_SINK_FILE: shippedSink(tmp, image, tables),
         CONSUMER_HBASE_REST_URL: endpoints.hbaseRest,
-        CONSUMER_TABLE_PERSONA: tables.PERSONA,
-        CONSUMER_TABLE_EMPRESA: tables.EMPRESA,
-        CONSUMER_TABLE_ENRICHED: tables.ENRICHED,
         CONSUMER_HTTP_HOST: '127.0.0.1',
         CONSUMER_HTTP_PORT: String(port),
       },
@@ -208,6 +219,8 @@ describe('the built images run', () => {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`, started);
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('tormenta_consumer_batch_duration_seconds');
+      expect(metrics).toContain(`group="packaging-${suffix}"`);
+      expect(await testHBase().tableExists(tables.TRANSACCION_ENRIQUECIDA)).toBe(true);
     } finally {
       started.child.kill('SIGTERM');
       await started.exit;

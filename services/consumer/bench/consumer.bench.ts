@@ -13,9 +13,12 @@ import { machine as describeMachine, recordEntries } from '../../../bench/report
 import type { BenchEntry } from '../../../bench/report.ts';
 import { ConsumerService } from '../src/consumer-service.ts';
 import { decodeBatch, enrichBatch } from '../src/enrich.ts';
-import { enrichedRowKey } from '../src/row-key.ts';
+import type { FoundRows } from '../src/enrich.ts';
+import { rowKey } from '../src/row-key.ts';
+import { loadSinkFile } from '../src/sink-file.ts';
 import { produce, seedDimensions, testConsumerConfig, transactions } from '../src/integration-support.ts';
 import type { Dimensions } from '../src/integration-support.ts';
+import { TRANSACTION_SINK_FILE } from '../src/testing/sink-file.ts';
 
 const THROUGHPUT_RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const PUT_CHUNK = 1_000;
@@ -60,9 +63,14 @@ async function rawRowsExist(table: string, keys: string[]): Promise<Set<string>>
   return found;
 }
 
+/** The shipped transactions sink; the bench runs it on topics and tables of its own. */
+const sink = loadSinkFile(TRANSACTION_SINK_FILE);
+const namesFound = (names: Map<number, string>): FoundRows =>
+  new Map([...names].map(([id, name]) => [String(id), { NOMBRE: name }]));
+
 function startConsumer(topic: string, enriched: string, dims: Dimensions, extra: Record<string, string>) {
   const batches: { at: number; records: number }[] = [];
-  const { config } = testConsumerConfig({ topic, enriched, dims, extra });
+  const { config } = testConsumerConfig({ topic, enriched, dims, sink: { batchIntervalMs: 1_000 }, extra });
   const service = new ConsumerService(config, {
     log: (event, fields) => {
       if (event === 'batch_stored') batches.push({ at: performance.now(), records: Number(fields.records) });
@@ -84,21 +92,14 @@ async function throughput(dims: Dimensions): Promise<{ consumer: number; raw: nu
       key: null,
       value: Buffer.from(JSON.stringify(tx)),
     }));
-    const rows = enrichBatch(
-      decodeBatch(records),
-      { personas: dims.personaNames, empresas: dims.empresaNames },
-      'null',
-      new Date(),
-    ).rows;
+    const found = [namesFound(dims.personaNames), namesFound(dims.empresaNames)];
+    const rows = enrichBatch(sink, decodeBatch(sink, records), found, new Date()).rows;
     await testHBase().ensureTable(rawTable, [FAMILY]);
     const rawBegan = performance.now();
     await rawPut(rawTable, rows);
     const raw = rows.length / ((performance.now() - rawBegan) / 1000);
 
-    const { service, batches } = startConsumer(topic, enriched, dims, {
-      CONSUMER_MAX_BATCH_RECORDS: '10000',
-      CONSUMER_BATCH_INTERVAL_MS: '1000',
-    });
+    const { service, batches } = startConsumer(topic, enriched, dims, { CONSUMER_MAX_BATCH_RECORDS: '10000' });
     await service.start();
     while (batches.reduce((sum, batch) => sum + batch.records, 0) < sent.length) await sleep(100);
     await service.stop();
@@ -123,10 +124,7 @@ async function throughput(dims: Dimensions): Promise<{ consumer: number; raw: nu
 async function latency(dims: Dimensions): Promise<{ p50: number; p99: number; samples: number; rate: number }> {
   const topic = await createTopic(uniqueName('bench_lat'), 6);
   const enriched = uniqueName('BENCH_LAT');
-  const { service } = startConsumer(topic, enriched, dims, {
-    CONSUMER_BATCH_INTERVAL_MS: '1000',
-    CONSUMER_FROM_BEGINNING: 'true',
-  });
+  const { service } = startConsumer(topic, enriched, dims, { CONSUMER_FROM_BEGINNING: 'true' });
   const producer = testKafka().producer({ allowAutoTopicCreation: false });
   const pending = new Map<string, number>(); // row key → ack time
   const latencies: number[] = [];
@@ -164,7 +162,7 @@ async function latency(dims: Dimensions): Promise<{ p50: number; p99: number; sa
         const ackedAt = performance.now();
         for (const tx of batch) {
           if (Number(tx.id.slice(4)) % SAMPLE_EVERY !== 0) continue;
-          pending.set(enrichedRowKey(tx, { topic, partition: 0, offset: '0' }), ackedAt);
+          pending.set(rowKey(sink.rowKey, tx, { topic, partition: 0, offset: '0' })!, ackedAt);
         }
       });
       const next = began + (tick + 1) * 100;

@@ -1,4 +1,5 @@
-// One micro-batch, end to end: decode → distinct IDs → lookups → enriched rows → one chunked multi-row PUT → dead letters.
+// One micro-batch of a sink, end to end: decode → distinct lookup keys → lookups → rows → one chunked multi-row PUT → dead
+// letters.
 // It resolves only when every record is durable (a row in HBase or a message in the DLQ); until then it retries with
 // backoff, and tells its owner the sink is failing so fetching can pause. Pure decisions live in enrich.ts.
 //
@@ -12,16 +13,16 @@ import type { HBaseRow } from '@tormenta/hbase';
 import { isPermanentKafkaError } from '@tormenta/kafka';
 import type { ConsumedRecord, DeadLetterRecord } from '@tormenta/kafka';
 import { toDeadLetterMessage } from './dead-letter.ts';
-import { DimensionLookup } from './dimension-lookup.ts';
-import type { MultiGetter } from './dimension-lookup.ts';
-import { decodeBatch, distinctIds, enrichBatch } from './enrich.ts';
+import { decodeBatch, enrichBatch, lookupKeys } from './enrich.ts';
 import { ConsumerError } from './errors.ts';
-import type { UnknownIdPolicy } from './enrich.ts';
+import { CachedLookup } from './lookup.ts';
+import type { FoundRow, MultiGetter } from './lookup.ts';
 import { LruTtlCache } from './lru-cache.ts';
 import type { ConsumerMetrics } from './metrics.ts';
 import type { SourceRecord } from './record.ts';
 import { retryUntilDone } from './retry.ts';
 import type { BackoffSpec } from './retry.ts';
+import type { SinkSpec } from './sink-file.ts';
 
 export interface RowWriter extends MultiGetter {
   putRows(table: string, rows: readonly HBaseRow[]): Promise<void>;
@@ -34,10 +35,10 @@ export interface DeadLetterSink {
 export interface BatchProcessorOptions {
   hbase: RowWriter;
   deadLetters: DeadLetterSink;
-  tables: { persona: string; empresa: string; enriched: string };
+  sink: SinkSpec;
   /** Named in the error when the DLQ refuses dead letters for good. */
   dlqTopic?: string;
-  unknownIdPolicy: UnknownIdPolicy;
+  /** Per lookup. */
   cache: { maxEntries: number; ttlMs: number };
   retry: BackoffSpec;
   metrics: ConsumerMetrics;
@@ -57,8 +58,7 @@ export interface BatchReport {
 
 export class BatchProcessor {
   readonly #options: BatchProcessorOptions;
-  readonly #personas: DimensionLookup;
-  readonly #empresas: DimensionLookup;
+  readonly #lookups: CachedLookup[];
   #sinkFailing = false;
 
   constructor(options: BatchProcessorOptions) {
@@ -67,9 +67,9 @@ export class BatchProcessor {
       hits: (count: number) => options.metrics.cacheHits.inc(count),
       misses: (count: number) => options.metrics.cacheMisses.inc(count),
     };
-    const cache = () => new LruTtlCache<number, string | null>(options.cache);
-    this.#personas = new DimensionLookup(options.hbase, options.tables.persona, cache(), counters);
-    this.#empresas = new DimensionLookup(options.hbase, options.tables.empresa, cache(), counters);
+    this.#lookups = options.sink.lookups.map(
+      (lookup) => new CachedLookup(options.hbase, lookup, new LruTtlCache<string, FoundRow>(options.cache), counters),
+    );
   }
 
   /** False while the last attempt at HBase or the DLQ failed. */
@@ -78,30 +78,24 @@ export class BatchProcessor {
   }
 
   async process(consumed: readonly ConsumedRecord[], signal: AbortSignal): Promise<BatchReport> {
-    const { metrics, hbase, tables, deadLetters } = this.#options;
+    const { metrics, hbase, sink, deadLetters } = this.#options;
     const endTimer = metrics.batchDuration.startTimer();
-    const decoded = decodeBatch(consumed.map(toSourceRecord));
-    const ids = distinctIds(decoded.valid);
+    const decoded = decodeBatch(sink, consumed.map(toSourceRecord));
+    const keys = lookupKeys(sink, decoded.valid);
     let attempts = 0;
     let rowsStored = false;
     const result = await retryUntilDone(
       async () => {
         attempts += 1;
-        const [personas, empresas] = await Promise.all([
-          this.#personas.names(ids.personas).catch((error: unknown) => rejected(error, 'read', tables.persona)),
-          this.#empresas.names(ids.empresas).catch((error: unknown) => rejected(error, 'read', tables.empresa)),
-        ]);
-        const enriched = enrichBatch(
-          decoded,
-          { personas, empresas },
-          this.#options.unknownIdPolicy,
-          (this.#options.now ?? (() => new Date()))(),
+        const found = await Promise.all(
+          this.#lookups.map((lookup, index) =>
+            lookup.rows(keys[index]!).catch((error: unknown) => rejected(error, 'read', lookup.table)),
+          ),
         );
+        const enriched = enrichBatch(sink, decoded, found, (this.#options.now ?? (() => new Date()))());
         if (!rowsStored) {
           const endWrite = metrics.hbaseWriteLatency.startTimer();
-          await hbase
-            .putRows(tables.enriched, enriched.rows)
-            .catch((error: unknown) => rejected(error, 'write', tables.enriched));
+          await hbase.putRows(sink.table, enriched.rows).catch((error: unknown) => rejected(error, 'write', sink.table));
           endWrite();
           rowsStored = true;
         }

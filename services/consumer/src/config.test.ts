@@ -1,53 +1,52 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig, renamedSettings } from './config.ts';
 import { ConsumerError } from './errors.ts';
 
+const SINKS = resolve(import.meta.dirname, '../../../sinks');
+
 const minimal = {
   CONSUMER_KAFKA_BROKERS: 'a:9092, b:9092',
-  CONSUMER_GROUP_ID: 'g1',
   CONSUMER_HBASE_REST_URL: 'http://127.0.0.1:8080',
 };
 
 describe('loadConfig', () => {
-  it('applies the defaults', () => {
+  it('applies the defaults: the transactions sink from sinks/transacciones.yaml (relative to the working directory)', () => {
     const config = loadConfig({ ...minimal, PATH: '/usr/bin' });
     expect(config).toMatchObject({
       kafka: { brokers: ['a:9092', 'b:9092'] },
-      groupId: 'g1',
-      topic: 'topic_transaccion',
+      sink: {
+        file: 'sinks/transacciones.yaml',
+        name: 'transacciones',
+        topic: 'topic_transaccion',
+        group: 'tormenta-enrich-1s',
+        batchIntervalMs: 1_000,
+        table: 'TRANSACCION_ENRIQUECIDA',
+      },
       dlqTopic: 'topic_transaccion.dlq',
-      batchIntervalMs: 1_000,
-      unknownIdPolicy: 'null',
-      tables: { persona: 'PERSONA', empresa: 'EMPRESA', enriched: 'TRANSACCION_ENRIQUECIDA' },
+      maxBatchRecords: 10_000,
     });
+    expect(config.sink.lookups.map((lookup) => lookup.table)).toEqual(['PERSONA', 'EMPRESA']);
   });
 
-  it('reads the overrides', () => {
+  it('reads the overrides and the sink file CONSUMER_SINK_FILE names', () => {
     const config = loadConfig({
       ...minimal,
-      CONSUMER_TOPIC: 't',
-      CONSUMER_BATCH_INTERVAL_MS: '10000',
-      CONSUMER_UNKNOWN_ID_POLICY: 'dlq',
-      CONSUMER_TABLE_ENRICHED: 'E2',
+      CONSUMER_SINK_FILE: `${SINKS}/iss.yaml`,
+      CONSUMER_DLQ_TOPIC: 'dead',
       CONSUMER_MAX_BATCH_RECORDS: '50',
     });
     expect(config).toMatchObject({
-      topic: 't',
-      dlqTopic: 't.dlq',
-      batchIntervalMs: 10_000,
-      unknownIdPolicy: 'dlq',
+      sink: { name: 'iss', topic: 'topic_iss', table: 'ISS_POSICION', lookups: [] },
+      dlqTopic: 'dead',
       maxBatchRecords: 50,
-      tables: { enriched: 'E2' },
     });
   });
 
   it.each([
     ['CONSUMER_KAFKA_BROKERS', { CONSUMER_KAFKA_BROKERS: undefined }],
-    ['CONSUMER_GROUP_ID', { CONSUMER_GROUP_ID: '' }],
-    ['CONSUMER_BATCH_INTERVAL_MS', { CONSUMER_BATCH_INTERVAL_MS: '0' }],
-    ['CONSUMER_BATCH_INTERVAL_MS', { CONSUMER_BATCH_INTERVAL_MS: 'soon' }],
     ['CONSUMER_MAX_BATCH_RECORDS', { CONSUMER_MAX_BATCH_RECORDS: '1.5' }],
-    ['CONSUMER_UNKNOWN_ID_POLICY', { CONSUMER_UNKNOWN_ID_POLICY: 'ignore' }],
+    ['CONSUMER_MAX_BATCH_RECORDS', { CONSUMER_MAX_BATCH_RECORDS: '0' }],
     ['CONSUMER_HBASE_REST_URL', { CONSUMER_HBASE_REST_URL: 'not a url' }],
     ['CONSUMER_HTTP_PORT', { CONSUMER_HTTP_PORT: '70000' }],
     ['CONSUMER_RETRY_MAX_MS', { CONSUMER_RETRY_INITIAL_MS: '500', CONSUMER_RETRY_MAX_MS: '100' }],
@@ -69,6 +68,12 @@ describe('loadConfig', () => {
     ],
     ['CONSUMER_KAFKA_SSL', { CONSUMER_KAFKA_SSL: 'yes' }],
     ['CONSUMER_UNKNOWN_ID_POLICI: not a known setting', { CONSUMER_UNKNOWN_ID_POLICI: 'dlq' }],
+    [
+      'CONSUMER_UNKNOWN_ID_POLICY: no longer read; the sink file (CONSUMER_SINK_FILE) declares it as lookups[].onMissing',
+      { CONSUMER_UNKNOWN_ID_POLICY: 'dlq' },
+    ],
+    ['CONSUMER_GROUP_ID: no longer read; the sink file (CONSUMER_SINK_FILE) declares it as group', { CONSUMER_GROUP_ID: 'g' }],
+    ['sink file /nowhere/sink.yaml cannot be read', { CONSUMER_SINK_FILE: '/nowhere/sink.yaml' }],
   ])('names %s when it is invalid', (variable, override) => {
     let thrown: unknown;
     try {
@@ -85,10 +90,19 @@ describe('loadConfig', () => {
 describe('renamedSettings', () => {
   it('names each setting of an earlier release that is set, with its new name', () => {
     expect(
-      renamedSettings({ ...minimal, UNKNOWN_ID_POLICY: 'dlq', TOPIC: 't', HTTP_PORT: '', GROUP_ID: 'g', PATH: '/usr/bin' }),
+      renamedSettings({
+        ...minimal,
+        UNKNOWN_ID_POLICY: 'dlq',
+        TOPIC: 't',
+        KAFKA_BROKERS: 'k:9092',
+        HTTP_PORT: '',
+        GROUP_ID: 'g',
+        PATH: '/usr/bin',
+      }),
     ).toEqual([
-      'TOPIC is no longer read; set CONSUMER_TOPIC',
-      'UNKNOWN_ID_POLICY is no longer read; set CONSUMER_UNKNOWN_ID_POLICY',
+      'KAFKA_BROKERS is no longer read; set CONSUMER_KAFKA_BROKERS',
+      'TOPIC is no longer read; the sink file (CONSUMER_SINK_FILE) declares it as topic',
+      'UNKNOWN_ID_POLICY is no longer read; the sink file (CONSUMER_SINK_FILE) declares it as lookups[].onMissing',
     ]);
     expect(renamedSettings(minimal)).toEqual([]);
   });

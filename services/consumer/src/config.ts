@@ -1,13 +1,14 @@
-// The consumer's whole configuration, read from the environment once at start-up and validated with zod. No other module
-// reads process.env. An invalid value stops start-up with the variable named.
+// The consumer's whole configuration: the service's settings from CONSUMER_* environment variables, and the sink it
+// writes (topic, group, cadence, table, row key, columns, schema, lookups) from the sink file CONSUMER_SINK_FILE names.
+// Read once at start-up, here and nowhere else, and validated with zod: an invalid value stops start-up naming the
+// variable, or the file and the field.
 import { z } from 'zod';
-import { TABLE_EMPRESA, TABLE_ENRICHED, TABLE_PERSONA } from '@tormenta/hbase';
 import type { KafkaConnection } from '@tormenta/kafka';
 import { ConsumerError } from './errors.ts';
+import { DEFAULT_SINK_FILE, loadSinkFile } from './sink-file.ts';
+import type { SinkSpec } from './sink-file.ts';
 
-export const DEFAULT_TOPIC = 'topic_transaccion';
 export const DLQ_SUFFIX = '.dlq';
-export const DEFAULT_BATCH_INTERVAL_MS = 1_000;
 export const DEFAULT_MAX_BATCH_RECORDS = 10_000;
 export const DEFAULT_CACHE_MAX_ENTRIES = 100_000;
 export const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
@@ -36,20 +37,14 @@ const variables = {
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
-  CONSUMER_GROUP_ID: z.string().min(1),
-  CONSUMER_TOPIC: z.string().min(1).default(DEFAULT_TOPIC),
+  CONSUMER_SINK_FILE: z.string().min(1).default(DEFAULT_SINK_FILE),
   CONSUMER_DLQ_TOPIC: z.string().min(1).optional(),
   CONSUMER_FROM_BEGINNING: z
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
-  CONSUMER_BATCH_INTERVAL_MS: positiveInt.default(DEFAULT_BATCH_INTERVAL_MS),
   CONSUMER_MAX_BATCH_RECORDS: positiveInt.default(DEFAULT_MAX_BATCH_RECORDS),
   CONSUMER_HBASE_REST_URL: z.url(),
-  CONSUMER_TABLE_PERSONA: z.string().min(1).default(TABLE_PERSONA),
-  CONSUMER_TABLE_EMPRESA: z.string().min(1).default(TABLE_EMPRESA),
-  CONSUMER_TABLE_ENRICHED: z.string().min(1).default(TABLE_ENRICHED),
-  CONSUMER_UNKNOWN_ID_POLICY: z.enum(['null', 'dlq']).default('null'),
   CONSUMER_CACHE_MAX_ENTRIES: positiveInt.default(DEFAULT_CACHE_MAX_ENTRIES),
   CONSUMER_CACHE_TTL_MS: positiveInt.default(DEFAULT_CACHE_TTL_MS),
   CONSUMER_RETRY_INITIAL_MS: positiveInt.default(DEFAULT_RETRY_INITIAL_MS),
@@ -58,8 +53,21 @@ const variables = {
   CONSUMER_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_HTTP_PORT),
 };
 
-const schema = z
-  .strictObject(variables)
+/** The environment variables as a schema, for the generated settings table of the README. */
+export const environmentSchema = z.strictObject(variables);
+
+/** Settings of earlier releases that the sink file now declares: named in the error instead of "not a known setting". */
+const MOVED_TO_SINK: Readonly<Record<string, string>> = {
+  CONSUMER_GROUP_ID: 'group',
+  CONSUMER_TOPIC: 'topic',
+  CONSUMER_BATCH_INTERVAL_MS: 'batchIntervalMs',
+  CONSUMER_TABLE_ENRICHED: 'table',
+  CONSUMER_TABLE_PERSONA: 'lookups[].table',
+  CONSUMER_TABLE_EMPRESA: 'lookups[].table',
+  CONSUMER_UNKNOWN_ID_POLICY: 'lookups[].onMissing',
+};
+
+const schema = environmentSchema
   .refine((env) => env.CONSUMER_RETRY_MAX_MS >= env.CONSUMER_RETRY_INITIAL_MS, {
     path: ['CONSUMER_RETRY_MAX_MS'],
     message: 'must be >= CONSUMER_RETRY_INITIAL_MS',
@@ -84,16 +92,13 @@ const schema = z
 
 export interface ConsumerConfig {
   kafka: KafkaConnection;
-  groupId: string;
-  topic: string;
+  /** What this consumer reads and writes: its topic, group, cadence, table and lookups. */
+  sink: SinkSpec;
   dlqTopic: string;
   fromBeginning: boolean;
-  batchIntervalMs: number;
   maxBatchRecords: number;
   hbaseRestUrl: string;
-  tables: { persona: string; empresa: string; enriched: string };
-  /** `null`: enrich unknown IDs with a null name and count them; `dlq`: send such records to the DLQ. */
-  unknownIdPolicy: 'null' | 'dlq';
+  /** Per lookup. */
   cache: { maxEntries: number; ttlMs: number };
   retry: { initialMs: number; maxMs: number };
   http: { host: string; port: number };
@@ -111,12 +116,17 @@ export function loadConfig(env: Record<string, string | undefined>): ConsumerCon
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((name) => `${name}: not a known setting`)
+        ? issue.keys.map((name) =>
+            MOVED_TO_SINK[name] === undefined
+              ? `${name}: not a known setting`
+              : `${name}: no longer read; the sink file (CONSUMER_SINK_FILE) declares it as ${MOVED_TO_SINK[name]}`,
+          )
         : [`${issue.path.join('.') || '(env)'}: ${issue.message}`],
     );
     throw new ConsumerError('TORMENTA_CONSUMER_CONFIG_INVALID', `invalid consumer configuration — ${problems.join('; ')}`);
   }
   const value = parsed.data;
+  const sink = loadSinkFile(value.CONSUMER_SINK_FILE);
   return {
     kafka: {
       brokers: value.CONSUMER_KAFKA_BROKERS,
@@ -132,19 +142,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConsumerCon
           }
         : {}),
     },
-    groupId: value.CONSUMER_GROUP_ID,
-    topic: value.CONSUMER_TOPIC,
-    dlqTopic: value.CONSUMER_DLQ_TOPIC ?? `${value.CONSUMER_TOPIC}${DLQ_SUFFIX}`,
+    sink,
+    dlqTopic: value.CONSUMER_DLQ_TOPIC ?? `${sink.topic}${DLQ_SUFFIX}`,
     fromBeginning: value.CONSUMER_FROM_BEGINNING,
-    batchIntervalMs: value.CONSUMER_BATCH_INTERVAL_MS,
     maxBatchRecords: value.CONSUMER_MAX_BATCH_RECORDS,
     hbaseRestUrl: value.CONSUMER_HBASE_REST_URL,
-    tables: {
-      persona: value.CONSUMER_TABLE_PERSONA,
-      empresa: value.CONSUMER_TABLE_EMPRESA,
-      enriched: value.CONSUMER_TABLE_ENRICHED,
-    },
-    unknownIdPolicy: value.CONSUMER_UNKNOWN_ID_POLICY,
     cache: { maxEntries: value.CONSUMER_CACHE_MAX_ENTRIES, ttlMs: value.CONSUMER_CACHE_TTL_MS },
     retry: { initialMs: value.CONSUMER_RETRY_INITIAL_MS, maxMs: value.CONSUMER_RETRY_MAX_MS },
     http: { host: value.CONSUMER_HTTP_HOST, port: value.CONSUMER_HTTP_PORT },
@@ -152,12 +154,16 @@ export function loadConfig(env: Record<string, string | undefined>): ConsumerCon
 }
 
 /**
- * Settings of earlier releases, read no more since every setting carries the CONSUMER_ prefix: start-up warns about each
- * one set, so an old deployment does not silently run on defaults (e.g. UNKNOWN_ID_POLICY=dlq quietly becoming null).
+ * Settings of earlier releases, read no more since every setting carries the CONSUMER_ prefix (or moved to the sink
+ * file): start-up warns about each one set, so an old deployment does not silently run on defaults (e.g.
+ * UNKNOWN_ID_POLICY=dlq quietly becoming null).
  */
 export function renamedSettings(env: Record<string, string | undefined>): string[] {
-  return Object.keys(variables)
-    .map((name) => name.slice(PREFIX.length))
-    .filter((old) => old !== 'GROUP_ID' && env[old] !== undefined && env[old] !== '')
-    .map((old) => `${old} is no longer read; set ${PREFIX}${old}`);
+  const renamed = Object.keys(variables).map((name) => [name.slice(PREFIX.length), `set ${name}`] as const);
+  const moved = Object.entries(MOVED_TO_SINK).map(
+    ([name, field]) => [name.slice(PREFIX.length), `the sink file (CONSUMER_SINK_FILE) declares it as ${field}`] as const,
+  );
+  return [...renamed, ...moved]
+    .filter(([old]) => old !== 'GROUP_ID' && env[old] !== undefined && env[old] !== '')
+    .map(([old, advice]) => `${old} is no longer read; ${advice}`);
 }

@@ -45,7 +45,8 @@ describe('consumer under faults', () => {
       topic,
       enriched,
       dims,
-      extra: { CONSUMER_MAX_BATCH_RECORDS: '1000', CONSUMER_BATCH_INTERVAL_MS: '200' },
+      sink: { batchIntervalMs: 200 },
+      extra: { CONSUMER_MAX_BATCH_RECORDS: '1000' },
     });
 
     const first = startChild(env);

@@ -36,7 +36,7 @@ describe('consumer: permanent failures fail the loop instead of retrying forever
       () => deleteTopic(`${topic}.dlq`),
       () => testHBase().dropTable(enriched),
     );
-    const { config } = testConsumerConfig({ topic, enriched, dims, extra: { CONSUMER_BATCH_INTERVAL_MS: '100' } });
+    const { config } = testConsumerConfig({ topic, enriched, dims, sink: { batchIntervalMs: 100 } });
     let fatal: unknown;
     const service = new ConsumerService(config, { log: () => undefined, onFatal: (error) => (fatal = error) });
     cleanup.push(() => service.stop());
@@ -65,7 +65,7 @@ describe('consumer: permanent failures fail the loop instead of retrying forever
     await service.stop();
   });
 
-  it('a dimension table HBase does not have → start-up fails naming the table and its setting', async () => {
+  it('a lookup table HBase does not have → start-up fails naming the table and the field of the sink file', async () => {
     const dims = await seedDimensions(10, 3);
     const topic = await createTopic(uniqueName('tx'), 1);
     const enriched = uniqueName('ENRICHED');
@@ -83,8 +83,8 @@ describe('consumer: permanent failures fail the loop instead of retrying forever
     );
     expect(failure).toBeInstanceOf(ConsumerError);
     expect((failure as ConsumerError).code).toBe('TORMENTA_CONSUMER_CONFIG_INVALID');
-    expect((failure as Error).message).toContain(`${missing} (CONSUMER_TABLE_PERSONA)`);
-    expect((failure as Error).message).not.toContain('CONSUMER_TABLE_EMPRESA');
+    expect((failure as Error).message).toContain(`${missing} (${config.sink.file}: /lookups/0/table)`);
+    expect((failure as Error).message).not.toContain('/lookups/1/table');
     await service.stop();
   });
 
@@ -104,7 +104,7 @@ describe('consumer: permanent failures fail the loop instead of retrying forever
       waitForLeaders: true,
     });
     await admin.disconnect();
-    const { config } = testConsumerConfig({ topic, enriched, dims, extra: { CONSUMER_BATCH_INTERVAL_MS: '100' } });
+    const { config } = testConsumerConfig({ topic, enriched, dims, sink: { batchIntervalMs: 100 } });
     let fatal: unknown;
     const service = new ConsumerService(config, { log: () => undefined, onFatal: (error) => (fatal = error) });
     cleanup.push(() => service.stop());
@@ -138,7 +138,8 @@ describe('consumer lag while nothing can be stored', () => {
       enriched,
       dims,
       hbaseRestUrl: rest.url,
-      extra: { CONSUMER_BATCH_INTERVAL_MS: '100', CONSUMER_MAX_BATCH_RECORDS: '50' },
+      sink: { batchIntervalMs: 100 },
+      extra: { CONSUMER_MAX_BATCH_RECORDS: '50' },
     });
     const service = new ConsumerService(config, { log: () => undefined });
     cleanup.push(() => service.stop());

@@ -1,6 +1,6 @@
 // Wires the consumer: config → HBase client, DLQ writer, batch processor, micro-batch reader, HTTP server. Owns the
 // lifecycle (start, graceful stop) and nothing else.
-import { HBaseRestClient, FAMILY } from '@tormenta/hbase';
+import { HBaseRestClient } from '@tormenta/hbase';
 import { DeadLetterWriter, MicroBatchReader, ensureTopic } from '@tormenta/kafka';
 import type { FastifyInstance } from 'fastify';
 import { BatchProcessor } from './batch-processor.ts';
@@ -9,6 +9,7 @@ import { createHttpServer } from './http-server.ts';
 import type { ConsumerHealth } from './http-server.ts';
 import { ConsumerError } from './errors.ts';
 import { createConsumerMetrics } from './metrics.ts';
+import { dlqReasons } from './sink-file.ts';
 import type { ConsumerMetrics } from './metrics.ts';
 
 /** Dead letters are kept for a week: long enough to inspect, fix and replay them. */
@@ -34,16 +35,15 @@ export class ConsumerService {
   constructor(config: ConsumerConfig, options: { log?: Log; onFatal?: (error: unknown) => void } = {}) {
     this.#config = config;
     this.#log = options.log ?? jsonLog;
-    this.metrics = createConsumerMetrics({ group: config.groupId });
+    this.metrics = createConsumerMetrics({ group: config.sink.group }, dlqReasons(config.sink));
     this.#hbase = new HBaseRestClient({ url: config.hbaseRestUrl });
     const kafkaClient = config.kafka;
     this.#deadLetters = new DeadLetterWriter({ ...kafkaClient, topic: config.dlqTopic });
     this.#processor = new BatchProcessor({
       hbase: this.#hbase,
       deadLetters: this.#deadLetters,
-      tables: config.tables,
+      sink: config.sink,
       dlqTopic: config.dlqTopic,
-      unknownIdPolicy: config.unknownIdPolicy,
       cache: config.cache,
       retry: config.retry,
       metrics: this.metrics,
@@ -53,10 +53,10 @@ export class ConsumerService {
     });
     this.#reader = new MicroBatchReader({
       ...kafkaClient,
-      groupId: config.groupId,
-      topic: config.topic,
+      groupId: config.sink.group,
+      topic: config.sink.topic,
       fromBeginning: config.fromBeginning,
-      intervalMs: config.batchIntervalMs,
+      intervalMs: config.sink.batchIntervalMs,
       maxRecords: config.maxBatchRecords,
       onBatch: async (records, signal) => {
         const report = await this.#processor.process(records, signal);
@@ -91,28 +91,30 @@ export class ConsumerService {
   /** Starts serving HTTP first (so probes answer during start-up), then joins the group. Returns the HTTP address. */
   async start(): Promise<string> {
     const address = await this.#http.listen({ host: this.#config.http.host, port: this.#config.http.port });
-    await this.#requireDimensionTables();
-    await this.#hbase.ensureTable(this.#config.tables.enriched, [FAMILY]);
+    const { sink } = this.#config;
+    await this.#requireLookupTables();
+    await this.#hbase.ensureTable(sink.table, [sink.family]);
     await ensureTopic(this.#config.kafka, { topic: this.#config.dlqTopic, partitions: 1, retentionMs: DLQ_RETENTION_MS });
     await this.#deadLetters.connect();
     await this.#reader.start();
-    this.#log('consumer_started', { group: this.#config.groupId, topic: this.#config.topic, http: address });
+    this.#log('consumer_started', { sink: sink.name, group: sink.group, topic: sink.topic, table: sink.table, http: address });
     return address;
   }
 
   /**
    * A lookup in a table HBase does not have is answered 500, which the loop would retry for ever; a wrong table name is
-   * a setting to fix, so start-up refuses it by name.
+   * a setting to fix, so start-up refuses it by name and by the field of the sink file that names it.
    */
-  async #requireDimensionTables(): Promise<void> {
-    const { persona, empresa } = this.#config.tables;
+  async #requireLookupTables(): Promise<void> {
+    const { sink, hbaseRestUrl } = this.#config;
     const missing = [];
-    if (!(await this.#hbase.tableExists(persona))) missing.push(`${persona} (CONSUMER_TABLE_PERSONA)`);
-    if (!(await this.#hbase.tableExists(empresa))) missing.push(`${empresa} (CONSUMER_TABLE_EMPRESA)`);
+    for (const [index, { table }] of sink.lookups.entries()) {
+      if (!(await this.#hbase.tableExists(table))) missing.push(`${table} (${sink.file}: /lookups/${index}/table)`);
+    }
     if (missing.length === 0) return;
     throw new ConsumerError(
       'TORMENTA_CONSUMER_CONFIG_INVALID',
-      `HBase at ${this.#config.hbaseRestUrl} has no table ${missing.join(' and no table ')}; load the dimensions (npm run dataset) or correct the setting`,
+      `HBase at ${hbaseRestUrl} has no table ${missing.join(' and no table ')}; load the lookup tables (npm run dataset for PERSONA and EMPRESA) or correct the sink file`,
     );
   }
 

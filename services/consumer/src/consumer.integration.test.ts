@@ -76,11 +76,11 @@ describe('consumer service', () => {
   });
 
   it.each([
-    ['dlq', 3],
-    ['null', 0],
-  ])(
-    'sends malformed and wrong-typed records to the DLQ, and unknown IDs where CONSUMER_UNKNOWN_ID_POLICY=%s says',
-    async (policy, unknownInDlq) => {
+    ['dead-letter', 3],
+    ['empty', 0],
+  ] as const)(
+    "sends malformed and wrong-typed records to the DLQ, and unknown IDs where the lookups' onMissing: %s says",
+    async (onMissing, unknownInDlq) => {
       const dims = await seedDimensions(5, 2);
       const { topic, enriched } = await topicAndTable(1);
       const good = transactions(10, dims);
@@ -92,7 +92,7 @@ describe('consumer service', () => {
         { ID_PERSONA: 998, ID_EMPRESA: 998, MONTO: 3.25 },
       ];
       await produce(topic, [...good, malformed, wrongTyped, ...unknown]);
-      await startService(testConsumerConfig({ topic, enriched, dims, extra: { CONSUMER_UNKNOWN_ID_POLICY: policy } }).config);
+      await startService(testConsumerConfig({ topic, enriched, dims, sink: { onMissing } }).config);
 
       const dlq = await readDlq(`${topic}.dlq`, 2 + unknownInDlq);
       expect(dlq).toHaveLength(2 + unknownInDlq);
@@ -111,7 +111,7 @@ describe('consumer service', () => {
         30_000,
       );
       expect(rows.size).toBe(10 + 3 - unknownInDlq);
-      if (policy === 'null') {
+      if (onMissing === 'empty') {
         const orphan = [...rows.values()].find((cells) => cells['d:MONTO'] === '3.25');
         expect(orphan).toMatchObject({ 'd:ID_PERSONA': '998', 'd:ID_EMPRESA': '998' });
         expect(orphan).not.toHaveProperty('d:NOMBRE_PERSONA');
@@ -128,10 +128,8 @@ describe('consumer service', () => {
     const sent = transactions(1_500, dims);
     await produce(topic, sent.slice(0, 500));
     const began = Date.now();
-    await startService(testConsumerConfig({ topic, enriched: fast, dims, extra: { CONSUMER_BATCH_INTERVAL_MS: '1000' } }).config);
-    await startService(
-      testConsumerConfig({ topic, enriched: slow, dims, extra: { CONSUMER_BATCH_INTERVAL_MS: '10000' } }).config,
-    );
+    await startService(testConsumerConfig({ topic, enriched: fast, dims, sink: { batchIntervalMs: 1_000 } }).config);
+    await startService(testConsumerConfig({ topic, enriched: slow, dims, sink: { batchIntervalMs: 10_000 } }).config);
     await produce(topic, sent.slice(500));
 
     const fastRows = await eventually(

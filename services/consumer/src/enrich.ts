@@ -1,16 +1,14 @@
-// The pure heart of a micro-batch: decoded records plus the looked-up dimension names in, enriched rows and dead letters
-// out. No I/O, so every policy decision is a table test.
+// The pure heart of a micro-batch: decoded records plus what the lookups found in, the sink's rows and dead letters out.
+// No I/O, so every policy decision is a table test.
 import type { HBaseRow } from '@tormenta/hbase';
+import { toCells } from './columns.ts';
 import type { DlqReason } from './errors.ts';
-import { toCells } from './enriched-columns.ts';
-import type { EnrichedRow } from './enriched-columns.ts';
+import { keyText, valueAt } from './field-path.ts';
 import { decodeRecord } from './record.ts';
-import type { SourceRecord, Transaction } from './record.ts';
-import { enrichedRowKey } from './row-key.ts';
+import type { SourceRecord } from './record.ts';
+import type { LookupSpec, SinkSpec } from './sink-file.ts';
 
-export type UnknownIdPolicy = 'null' | 'dlq';
-
-/** Outcomes labelling `tormenta_enrich_records_total{outcome}`. */
+/** Outcomes labelling `tormenta_enrich_records_total{outcome}`; unknown_id: stored with a lookup that found nothing. */
 export type EnrichOutcome = 'enriched' | 'unknown_id' | 'dead_lettered';
 
 export interface DeadLetter {
@@ -19,37 +17,45 @@ export interface DeadLetter {
   detail: string;
 }
 
+export interface DecodedRecord {
+  record: SourceRecord;
+  fields: Record<string, unknown>;
+  rowKey: string;
+}
+
 export interface DecodedBatch {
-  valid: { record: SourceRecord; transaction: Transaction }[];
+  valid: DecodedRecord[];
   deadLetters: DeadLetter[];
 }
 
-export function decodeBatch(records: readonly SourceRecord[]): DecodedBatch {
+export function decodeBatch(sink: Pick<SinkSpec, 'validate' | 'rowKey'>, records: readonly SourceRecord[]): DecodedBatch {
   const batch: DecodedBatch = { valid: [], deadLetters: [] };
   for (const record of records) {
-    const decoded = decodeRecord(record.value);
-    if (decoded.ok) batch.valid.push({ record, transaction: decoded.transaction });
+    const decoded = decodeRecord(sink, record);
+    if (decoded.ok) batch.valid.push({ record, fields: decoded.fields, rowKey: decoded.rowKey });
     else batch.deadLetters.push({ record, reason: decoded.reason, detail: decoded.detail });
   }
   return batch;
 }
 
-/** The distinct dimension IDs a batch needs, so each is looked up once. */
-export function distinctIds(valid: DecodedBatch['valid']): { personas: number[]; empresas: number[] } {
-  const personas = new Set<number>();
-  const empresas = new Set<number>();
-  for (const { transaction } of valid) {
-    personas.add(transaction.ID_PERSONA);
-    empresas.add(transaction.ID_EMPRESA);
-  }
-  return { personas: [...personas], empresas: [...empresas] };
+function lookupKey(lookup: LookupSpec, fields: Record<string, unknown>): string | undefined {
+  return keyText(valueAt(fields, lookup.path));
 }
 
-/** Names by ID; an ID that is absent from the map (or maps to null) is unknown to HBase. */
-export interface DimensionNames {
-  personas: ReadonlyMap<number, string | null>;
-  empresas: ReadonlyMap<number, string | null>;
+/** The distinct keys each lookup needs (parallel to sink.lookups), so each is looked up once per batch. */
+export function lookupKeys(sink: Pick<SinkSpec, 'lookups'>, valid: readonly DecodedRecord[]): string[][] {
+  return sink.lookups.map((lookup) => {
+    const keys = new Set<string>();
+    for (const { fields } of valid) {
+      const key = lookupKey(lookup, fields);
+      if (key !== undefined) keys.add(key);
+    }
+    return [...keys];
+  });
 }
+
+/** What one lookup found: by key, the row's cells by qualifier (without the family); absent or null: no such row. */
+export type FoundRows = ReadonlyMap<string, Readonly<Record<string, string>> | null>;
 
 export interface EnrichedBatch {
   rows: HBaseRow[];
@@ -57,42 +63,62 @@ export interface EnrichedBatch {
   outcomes: Record<EnrichOutcome, number>;
 }
 
+/** A record's looked-up values by the column they go to, or the dead letter one lookup's policy asks for. */
+function lookUp(
+  lookups: readonly LookupSpec[],
+  found: readonly FoundRows[],
+  fields: Record<string, unknown>,
+): { values: Record<string, string>; missed: boolean } | { reason: DlqReason; detail: string } {
+  const values: Record<string, string> = {};
+  let missed = false;
+  for (let index = 0; index < lookups.length; index += 1) {
+    const lookup = lookups[index]!;
+    const key = lookupKey(lookup, fields);
+    const row = key === undefined ? undefined : found[index]?.get(key);
+    let hit = false;
+    if (row) {
+      for (const [from, to] of lookup.columns) {
+        const value = row[from];
+        if (value === undefined) continue;
+        values[to] = value;
+        hit = true;
+      }
+    }
+    if (hit) continue;
+    if (lookup.onMissing === 'dead-letter') {
+      const detail =
+        key === undefined
+          ? `${lookup.field} is absent or not a scalar, so there is nothing to find in ${lookup.table}`
+          : `${lookup.field} ${key} not in ${lookup.table}`;
+      return { reason: lookup.reason, detail };
+    }
+    missed = true;
+    if (lookup.onMissing === 'keep-id' && key !== undefined) for (const [, to] of lookup.columns) values[to] = key;
+  }
+  return { values, missed };
+}
+
 export function enrichBatch(
+  sink: Pick<SinkSpec, 'lookups' | 'columns'>,
   decoded: DecodedBatch,
-  names: DimensionNames,
-  policy: UnknownIdPolicy,
+  found: readonly FoundRows[],
   processedAt: Date,
 ): EnrichedBatch {
-  const fecha = processedAt.toISOString();
+  const at = processedAt.toISOString();
   const result: EnrichedBatch = {
     rows: [],
     deadLetters: [...decoded.deadLetters],
     outcomes: { enriched: 0, unknown_id: 0, dead_lettered: decoded.deadLetters.length },
   };
-  for (const { record, transaction } of decoded.valid) {
-    const nombrePersona = names.personas.get(transaction.ID_PERSONA) ?? null;
-    const nombreEmpresa = names.empresas.get(transaction.ID_EMPRESA) ?? null;
-    const unknown: DlqReason | undefined =
-      nombrePersona === null ? 'unknown_persona' : nombreEmpresa === null ? 'unknown_empresa' : undefined;
-    if (unknown !== undefined && policy === 'dlq') {
-      const detail =
-        unknown === 'unknown_persona'
-          ? `ID_PERSONA ${transaction.ID_PERSONA} not in PERSONA`
-          : `ID_EMPRESA ${transaction.ID_EMPRESA} not in EMPRESA`;
-      result.deadLetters.push({ record, reason: unknown, detail });
+  for (const { record, fields, rowKey } of decoded.valid) {
+    const looked = lookUp(sink.lookups, found, fields);
+    if ('reason' in looked) {
+      result.deadLetters.push({ record, reason: looked.reason, detail: looked.detail });
       result.outcomes.dead_lettered += 1;
       continue;
     }
-    const row: EnrichedRow = {
-      ID_PERSONA: transaction.ID_PERSONA,
-      NOMBRE_PERSONA: nombrePersona,
-      ID_EMPRESA: transaction.ID_EMPRESA,
-      NOMBRE_EMPRESA: nombreEmpresa,
-      MONTO: transaction.MONTO,
-      FECHA: fecha,
-    };
-    result.rows.push({ key: enrichedRowKey(transaction, record.source), cells: toCells(row) });
-    result.outcomes[unknown === undefined ? 'enriched' : 'unknown_id'] += 1;
+    result.rows.push({ key: rowKey, cells: toCells(sink.columns, fields, looked.values, at) });
+    result.outcomes[looked.missed ? 'unknown_id' : 'enriched'] += 1;
   }
   return result;
 }

@@ -17,7 +17,8 @@ export class ConsumerError extends Error {
 
 /**
  * Why a record went to the dead-letter topic. The value travels in the DLQ message's `reason` header and labels
- * `tormenta_dlq_records_total`, so it is a closed set.
+ * `tormenta_dlq_records_total`: a record that is not JSON, one that fails the sink's schema or has no row key, and one
+ * whose value a lookup did not find (`unknown_<lookup name>`, e.g. unknown_persona), so a closed set per sink.
  */
-export const DLQ_REASONS = ['malformed_json', 'invalid_record', 'unknown_persona', 'unknown_empresa'] as const;
-export type DlqReason = (typeof DLQ_REASONS)[number];
+export const DECODE_DLQ_REASONS = ['malformed_json', 'invalid_record'] as const;
+export type DlqReason = (typeof DECODE_DLQ_REASONS)[number] | `unknown_${string}`;

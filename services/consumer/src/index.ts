@@ -1,9 +1,12 @@
 export { ConsumerService } from './consumer-service.ts';
 export { loadConfig } from './config.ts';
 export type { ConsumerConfig } from './config.ts';
-export { ConsumerError, DLQ_REASONS } from './errors.ts';
+export { ConsumerError, DECODE_DLQ_REASONS } from './errors.ts';
 export type { ConsumerErrorCode, DlqReason } from './errors.ts';
-export { ENRICHED_COLUMNS, toCells } from './enriched-columns.ts';
-export type { EnrichedRow } from './enriched-columns.ts';
-export { enrichedRowKey } from './row-key.ts';
+export { toCells } from './columns.ts';
+export type { ColumnMapping, HiveType, SinkColumn } from './columns.ts';
+export { rowKey } from './row-key.ts';
+export type { SourceCoordinates } from './row-key.ts';
+export { DEFAULT_SINK_FILE, dlqReasons, loadSinkFile, parseSink, sinkFileSchema } from './sink-file.ts';
+export type { LookupSpec, OnMissing, SinkSpec } from './sink-file.ts';
 export { hiveDdl } from './hive-ddl.ts';

@@ -6,6 +6,8 @@ import { endpoints } from '../../../test/stack/layout.ts';
 import { createTable, scanTable, testHBase, testKafka, uniqueName } from '../../../test/stack/fixtures.ts';
 import { loadConfig } from './config.ts';
 import type { ConsumerConfig } from './config.ts';
+import { writeSinkFile } from './testing/sink-file.ts';
+import type { TransactionSinkChanges } from './testing/sink-file.ts';
 
 export interface Dimensions {
   persona: string;
@@ -61,22 +63,27 @@ export async function produce(topic: string, values: readonly unknown[]): Promis
   }
 }
 
+/** The shipped transactions sink on the test's topic, group and tables; `sink` changes its cadence or policy. */
 export function testConsumerConfig(fields: {
   topic: string;
   enriched: string;
   dims: Dimensions;
   groupId?: string;
+  sink?: Pick<TransactionSinkChanges, 'batchIntervalMs' | 'onMissing'>;
   extra?: Record<string, string>;
   hbaseRestUrl?: string;
 }): { env: Record<string, string>; config: ConsumerConfig } {
+  const sinkFile = writeSinkFile({
+    topic: fields.topic,
+    group: fields.groupId ?? uniqueName('group'),
+    table: fields.enriched,
+    lookupTables: { persona: fields.dims.persona, empresa: fields.dims.empresa },
+    ...fields.sink,
+  });
   const env: Record<string, string> = {
     CONSUMER_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-    CONSUMER_GROUP_ID: fields.groupId ?? uniqueName('group'),
-    CONSUMER_TOPIC: fields.topic,
+    CONSUMER_SINK_FILE: sinkFile,
     CONSUMER_HBASE_REST_URL: fields.hbaseRestUrl ?? endpoints.hbaseRest,
-    CONSUMER_TABLE_PERSONA: fields.dims.persona,
-    CONSUMER_TABLE_EMPRESA: fields.dims.empresa,
-    CONSUMER_TABLE_ENRICHED: fields.enriched,
     CONSUMER_HTTP_HOST: '127.0.0.1',
     CONSUMER_HTTP_PORT: '0',
     CONSUMER_RETRY_INITIAL_MS: '100',

@@ -1,11 +1,11 @@
 // The consumer's Prometheus metrics, named as ARCHITECTURE §7 lists them (dashboards, alerts and the autoscaler use them).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { DLQ_REASONS } from './errors.ts';
+import type { DlqReason } from './errors.ts';
 
 const PREFIX = 'tormenta_';
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-export function createConsumerMetrics(labels: { group: string }) {
+export function createConsumerMetrics(labels: { group: string }, dlqReasons: readonly DlqReason[]) {
   const registry = new Registry();
   registry.setDefaultLabels(labels);
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
@@ -25,23 +25,23 @@ export function createConsumerMetrics(labels: { group: string }) {
     }),
     enrichRecords: new Counter({
       name: `${PREFIX}enrich_records_total`,
-      help: 'Records by enrichment outcome: enriched, unknown_id (null names), dead_lettered',
+      help: 'Records by enrichment outcome: enriched, unknown_id (stored though a lookup found nothing), dead_lettered',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
     cacheHits: new Counter({
       name: `${PREFIX}enrich_cache_hits_total`,
-      help: 'Dimension lookups served by the cache',
+      help: 'Lookups served by the cache',
       registers: [registry],
     }),
     cacheMisses: new Counter({
       name: `${PREFIX}enrich_cache_misses_total`,
-      help: 'Dimension lookups sent to HBase',
+      help: 'Lookups sent to HBase',
       registers: [registry],
     }),
     hbaseWriteLatency: new Histogram({
       name: `${PREFIX}hbase_write_latency_seconds`,
-      help: 'One multi-row PUT of a micro-batch into the enriched table (successful attempts), seconds',
+      help: "One multi-row PUT of a micro-batch into the sink's table (successful attempts), seconds",
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
@@ -64,7 +64,7 @@ export function createConsumerMetrics(labels: { group: string }) {
     }),
   };
   // Zero series, so rate() and alerts see every label from the start.
-  for (const reason of DLQ_REASONS) metrics.dlqRecords.inc({ reason }, 0);
+  for (const reason of dlqReasons) metrics.dlqRecords.inc({ reason }, 0);
   for (const outcome of ['enriched', 'unknown_id', 'dead_lettered']) metrics.enrichRecords.inc({ outcome }, 0);
   return metrics;
 }

@@ -1,22 +1,14 @@
-// Decoding and validation of one Kafka message into a transaction: a pure decision, so every way a record can be bad is
-// named here and sent to the DLQ with that name.
-import { z } from 'zod';
+// Decoding and validation of one Kafka message into a sink's record: a pure decision, so every way a record can be bad is
+// named here and sent to the DLQ with that name. A record is a JSON object that meets the sink's schema (when it has
+// one) and fills one of its row-key templates.
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { DlqReason } from './errors.ts';
+import { isRecordObject } from './field-path.ts';
+import { rowKey } from './row-key.ts';
+import type { SourceCoordinates } from './row-key.ts';
+import type { SinkSpec } from './sink-file.ts';
 
-/** Where a record came from: enough to find it again in Kafka, and the identity of a record without its own id. */
-export interface SourceCoordinates {
-  topic: string;
-  partition: number;
-  offset: string;
-}
-
-export interface Transaction {
-  ID_PERSONA: number;
-  ID_EMPRESA: number;
-  MONTO: number;
-  /** The client's or producer's idempotency key, when the record carries one. */
-  id?: string;
-}
+export type { SourceCoordinates } from './row-key.ts';
 
 export interface SourceRecord {
   source: SourceCoordinates;
@@ -24,20 +16,21 @@ export interface SourceRecord {
   value: Buffer | null;
 }
 
-export type DecodeResult = { ok: true; transaction: Transaction } | { ok: false; reason: DlqReason; detail: string };
+export type DecodeResult =
+  { ok: true; fields: Record<string, unknown>; rowKey: string } | { ok: false; reason: DlqReason; detail: string };
 
-const id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const transactionSchema = z.object({
-  ID_PERSONA: id,
-  ID_EMPRESA: id,
-  MONTO: z.number().refine(Number.isFinite, 'must be a finite number'),
-  id: z
-    .union([z.string().min(1).max(256), z.number().int()])
-    .transform(String)
-    .optional(),
-});
+function schemaProblems(errors: readonly ErrorObject[] | null | undefined): string {
+  return (errors ?? [])
+    .map((error) => {
+      const params = error.params as { additionalProperty?: string; missingProperty?: string };
+      const extra = params.additionalProperty ?? params.missingProperty;
+      return `${error.instancePath || '/'}: ${error.message ?? error.keyword}${extra === undefined ? '' : `: ${extra}`}`;
+    })
+    .join('; ');
+}
 
-export function decodeRecord(value: Buffer | null): DecodeResult {
+export function decodeRecord(sink: Pick<SinkSpec, 'validate' | 'rowKey'>, record: SourceRecord): DecodeResult {
+  const { value } = record;
   if (value === null || value.length === 0) return { ok: false, reason: 'malformed_json', detail: 'empty message value' };
   let json: unknown;
   try {
@@ -45,11 +38,18 @@ export function decodeRecord(value: Buffer | null): DecodeResult {
   } catch (error) {
     return { ok: false, reason: 'malformed_json', detail: (error as Error).message };
   }
-  const parsed = transactionSchema.safeParse(json);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    return { ok: false, reason: 'invalid_record', detail };
+  if (sink.validate !== undefined && !sink.validate(json)) {
+    return { ok: false, reason: 'invalid_record', detail: schemaProblems(sink.validate.errors) };
   }
-  const { id: recordId, ...fields } = parsed.data;
-  return { ok: true, transaction: recordId === undefined ? fields : { ...fields, id: recordId } };
+  if (!isRecordObject(json)) return { ok: false, reason: 'invalid_record', detail: '/: a record must be a JSON object' };
+  const key = rowKey(sink.rowKey, json, record.source);
+  if (key === undefined) {
+    const needs = [...new Set(sink.rowKey.flatMap((template) => template.fields))].join(', ');
+    return {
+      ok: false,
+      reason: 'invalid_record',
+      detail: `/: no row key: every rowKey template needs a field it lacks (${needs})`,
+    };
+  }
+  return { ok: true, fields: json, rowKey: key };
 }

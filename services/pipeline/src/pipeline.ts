@@ -5,6 +5,7 @@ import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HBaseRestClient } from '@tormenta/hbase';
 import { parseAutoscalerConfig } from '@tormenta/autoscaler';
+import { loadSinkFile } from '@tormenta/consumer';
 import type { AutoscalerConfig } from '@tormenta/autoscaler';
 import { loadDataset } from '../../../data/load.ts';
 import { freePort } from '../../../test/stack/processes.ts';
@@ -29,9 +30,11 @@ export interface PipelineOptions {
   topic: string;
   /** The stream the producers carry; its topic must be `topic`. */
   streamFile: string;
+  /** The sink the consumer writes (its group and cadence too); its topic must be `topic`, its tables `tables`. */
+  sinkFile: string;
   partitions: number;
+  /** The dataset's tables: loaded (PERSONA, EMPRESA) and created (the enriched one). */
   tables: { persona: string; empresa: string; enriched: string };
-  groupId: string;
   ingestPort: number;
   stateDir: string;
   targetPerReplica: number;
@@ -43,7 +46,6 @@ export interface PipelineOptions {
   maxReplicas: number;
   pollIntervalSeconds: number;
   scaleDownStabilizationSeconds: number;
-  batchIntervalMs: number;
   /** Autoscaler log lines (decisions, events), parsed. */
   onAutoscalerLog?: (entry: Record<string, unknown>) => void;
 }
@@ -96,6 +98,10 @@ export function autoscalerConfig(options: PipelineOptions): AutoscalerConfig {
 }
 
 export async function startPipeline(options: PipelineOptions, log: (line: string) => void = () => {}): Promise<Pipeline> {
+  const sink = loadSinkFile(options.sinkFile);
+  if (sink.topic !== options.topic) {
+    throw new Error(`sink file ${options.sinkFile} reads topic ${sink.topic}, not the pipeline's topic ${options.topic}`);
+  }
   const config = autoscalerConfig(options);
   const runDir = join(options.stateDir, 'pipeline', options.namespace);
   mkdirSync(runDir, { recursive: true });
@@ -168,13 +174,8 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
       {
         CONSUMER_KAFKA_BROKERS: options.endpoints.kafkaBrokers.join(','),
         CONSUMER_KAFKA_CLIENT_ID: `tormenta-consumer-${options.namespace}`,
-        CONSUMER_GROUP_ID: options.groupId,
-        CONSUMER_TOPIC: options.topic,
+        CONSUMER_SINK_FILE: options.sinkFile,
         CONSUMER_HBASE_REST_URL: options.endpoints.hbaseRest,
-        CONSUMER_TABLE_PERSONA: options.tables.persona,
-        CONSUMER_TABLE_EMPRESA: options.tables.empresa,
-        CONSUMER_TABLE_ENRICHED: options.tables.enriched,
-        CONSUMER_BATCH_INTERVAL_MS: String(options.batchIntervalMs),
         CONSUMER_HTTP_HOST: '127.0.0.1',
         CONSUMER_HTTP_PORT: String(ports.consumer),
       },
