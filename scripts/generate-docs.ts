@@ -1,6 +1,7 @@
-// Writes what is derived from the producer's registries, so that docs and chart cannot drift from the code: the source
-// table and the settings of services/producer/README.md, the chart's list of Lease-elected source kinds and the JSON
-// Schema of a producer's `stream` in values.schema.json. `--check` writes nothing and fails when a file is stale (a
+// Writes what is derived from the producer's registries and the consumer's sink schema, so that docs and chart cannot
+// drift from the code: the source table and the settings of services/producer/README.md, the settings of
+// services/consumer/README.md, the chart's list of Lease-elected source kinds and the JSON Schemas of a producer's
+// `stream` and a consumer's `sink` in values.schema.json. `--check` writes nothing and fails when a file is stale (a
 // unit test runs it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -10,10 +11,13 @@ import { z } from 'zod';
 import { commonConfigSchema, ENV_PREFIX, LEASE_PREFIX, leaseConfigSchema } from '../services/producer/src/config.ts';
 import { sourceRegistry } from '../services/producer/src/sources/index.ts';
 import { streamFileSchema } from '../services/producer/src/streams/stream-file.ts';
+import { environmentSchema as consumerEnvironmentSchema } from '../services/consumer/src/config.ts';
+import { sinkFileSchema, sinkLookupSchema } from '../services/consumer/src/sink-file.ts';
 
 const root = join(import.meta.dirname, '..');
 const files = {
   readme: join(root, 'services/producer/README.md'),
+  consumerReadme: join(root, 'services/consumer/README.md'),
   sourcesTpl: join(root, 'charts/tormenta/templates/_sources.tpl'),
   valuesSchema: join(root, 'charts/tormenta/values.schema.json'),
 };
@@ -79,12 +83,28 @@ function settingsSection(): string {
   ].join('\n');
 }
 
-function between(text: string, marker: string, content: string): string {
+function consumerSettingsSection(): string {
+  return [
+    '| sink file field | type | default |',
+    '| --- | --- | --- |',
+    ...fieldRows(jsonSchema(sinkFileSchema), (key) => key),
+    '',
+    '| `lookups[]` field | type | default |',
+    '| --- | --- | --- |',
+    ...fieldRows(jsonSchema(sinkLookupSchema), (key) => key),
+    '',
+    '| environment variable | type | default |',
+    '| --- | --- | --- |',
+    ...fieldRows(jsonSchema(consumerEnvironmentSchema), (key) => key),
+  ].join('\n');
+}
+
+function between(text: string, marker: string, content: string, file = files.readme): string {
   const begin = `<!-- generated:${marker} -->`;
   const end = `<!-- /generated:${marker} -->`;
   const from = text.indexOf(begin);
   const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`${files.readme} lacks the markers ${begin} … ${end}`);
+  if (from < 0 || to < from) throw new Error(`${file} lacks the markers ${begin} … ${end}`);
   return `${text.slice(0, from + begin.length)}\n${content}\n${text.slice(to)}`;
 }
 
@@ -111,6 +131,13 @@ export async function generated(): Promise<Map<string, string>> {
   readme = between(readme, 'sources', sourcesSection());
   readme = between(readme, 'settings', settingsSection());
   out.set(files.readme, await formatted(files.readme, readme));
+  const consumerReadme = between(
+    readFileSync(files.consumerReadme, 'utf8'),
+    'settings',
+    consumerSettingsSection(),
+    files.consumerReadme,
+  );
+  out.set(files.consumerReadme, await formatted(files.consumerReadme, consumerReadme));
   const leader = [...sourceRegistry.values()]
     .filter((definition) => definition.replication === 'leader')
     .map((definition) => definition.kind);
@@ -121,6 +148,8 @@ export async function generated(): Promise<Map<string, string>> {
   const values = JSON.parse(readFileSync(files.valuesSchema, 'utf8')) as JsonSchema;
   const producer = (values.properties?.producers as JsonSchema & { items: JsonSchema }).items;
   (producer.properties as Record<string, JsonSchema>).stream = streamValuesSchema();
+  const consumer = (values.properties?.consumers as JsonSchema & { items: JsonSchema }).items;
+  (consumer.properties as Record<string, JsonSchema>).sink = jsonSchema(sinkFileSchema);
   out.set(files.valuesSchema, await formatted(files.valuesSchema, JSON.stringify(values)));
   return out;
 }

@@ -11,7 +11,7 @@ import { adminConfig, createTestNamespace, eventually, helm, helmPath, impersona
 import type { TestNamespace } from '../cluster/helpers.ts';
 import { CHART, renderPlainManifests } from '../../k8s/render.ts';
 import { canIList } from './rbac.ts';
-import { defaultProducer, pollProducer } from './values.ts';
+import { defaultConsumer, defaultProducer, issConsumer, pollProducer } from './values.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 const RELEASE = 'tormenta';
@@ -61,7 +61,31 @@ describe('values.schema.json and template checks reject wrong values, naming the
     ],
     ['a misspelt producer key', { producers: [{ ...defaultProducer, replica: 2 }] }, /\/producers\/0.*'replica' not allowed/],
     ['a short ingest token', { ingestToken: { enabled: true, token: 'short' } }, /\/ingestToken\/token/],
-    ['a cadence of 0 ms', { consumers: [{ name: '1s', batchIntervalMs: 0, replicas: 1 }] }, /\/consumers\/0\/batchIntervalMs/],
+    [
+      'a cadence of 0 ms',
+      { consumers: [{ ...defaultConsumer, sink: { ...defaultConsumer.sink, batchIntervalMs: 0 } }] },
+      /\/consumers\/0\/sink\/batchIntervalMs/,
+    ],
+    ['a consumer without a sink', { consumers: [{ name: '1s', replicas: 1 }] }, /\/consumers\/0.*missing property 'sink'/],
+    [
+      'a misspelt sink field',
+      { consumers: [{ ...defaultConsumer, sink: { ...defaultConsumer.sink, colour: 'red' } }] },
+      /\/consumers\/0\/sink.*'colour' not allowed/,
+    ],
+    [
+      'a lookup without table',
+      {
+        consumers: [
+          { ...defaultConsumer, sink: { ...defaultConsumer.sink, lookups: [{ field: 'ID_PERSONA', columns: { NOMBRE: 'N' } }] } },
+        ],
+      },
+      /\/consumers\/0\/sink\/lookups\/0.*missing property 'table'/,
+    ],
+    [
+      'two consumers in one group',
+      { consumers: [defaultConsumer, { ...issConsumer, sink: { ...issConsumer.sink, group: 'tormenta-enrich-1s' } }] },
+      /consumers 1s and iss-10s: both read as group tormenta-enrich-1s/,
+    ],
     ['no consumers', { consumers: [] }, /\/consumers/],
     [
       'minReplicas above maxReplicas',
@@ -252,6 +276,45 @@ describe('helm install with defaults, Pod Security "restricted" enforced', () =>
       ...impersonate(ns.name, 'tormenta-autoscaler'),
     ]);
     expect(secrets.stdout.trim()).toBe('no');
+  });
+
+  it('gives each consumer its sink as a file: the chart default is sinks/transacciones.yaml, another sink its own', async () => {
+    const sinkOf = async (consumer: string) => {
+      const configMap = await core.readNamespacedConfigMap({ name: `tormenta-consumer-${consumer}-sink`, namespace: ns.name });
+      return loadAllYaml(configMap.data!['sink.yaml']!)[0];
+    };
+    expect(await sinkOf('1s')).toEqual(defaultConsumer.sink);
+    const upgrade = await helm([
+      'upgrade',
+      RELEASE,
+      CHART,
+      '-n',
+      ns.name,
+      '--wait',
+      '--timeout',
+      '120s',
+      '-f',
+      valuesFile('with-iss-sink', { consumers: [defaultConsumer, issConsumer] }),
+    ]);
+    expect(upgrade.code).toBe(0);
+    expect(await sinkOf('iss-10s')).toEqual(issConsumer.sink);
+    const iss = await apps.readNamespacedDeployment({ name: 'tormenta-consumer-iss-10s', namespace: ns.name });
+    const pod = iss.spec!.template.spec!;
+    const container = pod.containers[0]!;
+    expect(container.env?.find((variable) => variable.name === 'CONSUMER_SINK_FILE')?.value).toBe('/etc/tormenta/sink/sink.yaml');
+    expect(container.env?.map((variable) => variable.name)).not.toContain('CONSUMER_GROUP_ID');
+    expect(container.volumeMounts?.find((mount) => mount.name === 'sink')).toMatchObject({
+      mountPath: '/etc/tormenta/sink',
+      readOnly: true,
+    });
+    expect(pod.volumes?.find((volume) => volume.name === 'sink')?.projected?.sources?.[0]?.configMap?.name).toBe(
+      'tormenta-consumer-iss-10s-sink',
+    );
+    expect(iss.metadata!.labels!['tormenta.io/sink']).toBe('iss');
+    await eventually('tormenta-consumer-iss-10s Available', async () => {
+      const d = await apps.readNamespacedDeployment({ name: 'tormenta-consumer-iss-10s', namespace: ns.name });
+      return d.status?.availableReplicas === 1 ? true : undefined;
+    });
   });
 
   it('gives the producer a Lease, and only that, once a pull source runs', async () => {

@@ -1,4 +1,8 @@
-// Producer entries for values files in the packaging tests (a list entry must be given whole).
+// Producer and consumer entries for values files in the packaging tests (a list entry must be given whole).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
 export const defaultProducer = {
   name: 'push',
   stream: {
@@ -24,4 +28,18 @@ export const pollProducer = {
   env: {},
   service: { type: 'ClusterIP', port: 80 },
   autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 2, costPerReplicaHour: 10, targetPerReplica: 100 },
+};
+
+const shippedSink = (name: string): Record<string, unknown> =>
+  parseYaml(readFileSync(resolve(import.meta.dirname, '../../sinks', `${name}.yaml`), 'utf8')) as Record<string, unknown>;
+
+/** The chart's default consumer: the transactions sink (sinks/transacciones.yaml) at a 1 s cadence. */
+export const defaultConsumer = { name: '1s', replicas: 1, sink: shippedSink('transacciones'), schemaConfigMap: {}, env: {} };
+
+/** The ISS positions (sinks/iss.yaml) at a 10 s cadence, as a group of their own. */
+export const issConsumer = {
+  name: 'iss-10s',
+  replicas: 1,
+  sink: { ...shippedSink('iss'), group: 'tormenta-iss-10s', batchIntervalMs: 10_000 },
+  env: {},
 };

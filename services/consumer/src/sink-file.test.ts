@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { parse as parseYaml } from 'yaml';
 import { ConsumerError } from './errors.ts';
 import { dlqReasons, loadSinkFile, parseSink } from './sink-file.ts';
 
@@ -36,6 +37,13 @@ describe('the shipped sink files', () => {
       ['persona', 'PERSONA', [['NOMBRE', 'NOMBRE_PERSONA']]],
       ['empresa', 'EMPRESA', [['NOMBRE', 'NOMBRE_EMPRESA']]],
     ]);
+  });
+
+  it("the chart's default consumer carries sinks/transacciones.yaml as it is", () => {
+    const values = parseYaml(readFileSync(resolve(SINKS, '../charts/tormenta/values.yaml'), 'utf8')) as {
+      consumers: { sink: unknown }[];
+    };
+    expect(values.consumers[0]?.sink).toEqual(parseYaml(readFileSync(join(SINKS, 'transacciones.yaml'), 'utf8')));
   });
 
   it('iss: topic_iss into its own table, nothing looked up', () => {
