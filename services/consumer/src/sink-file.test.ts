@@ -76,7 +76,13 @@ describe('a sink file that cannot be used stops start-up naming the file and the
     ['a second row key referencing nothing', { ...base, rowKey: ['{id}', 'fixed'] }, '/rowKey/1: "fixed" references no field'],
     ['an unknown Kafka coordinate', { ...base, rowKey: '{@key}' }, '/rowKey: {@key} is not a Kafka coordinate'],
     ['an unclosed placeholder', { ...base, rowKey: '{id' }, '/rowKey: "{" without "}"'],
-    ['no row key', { ...base, rowKey: [] }, '/rowKey: '],
+    ['no row key', { ...base, rowKey: undefined }, '/rowKey: must be a template such as "id:{id}" or a list of them'],
+    ['an empty list of row keys', { ...base, rowKey: [] }, '/rowKey: '],
+    [
+      'a column that is neither a name nor an object',
+      { ...base, columns: [5] },
+      '/columns/0: must be a column name or {name, field?, type?}',
+    ],
     [
       'a row key field the closed schema does not allow',
       { ...base, rowKey: '{uid}', schema: { type: 'object', properties: { id: {} }, additionalProperties: false } },

@@ -63,16 +63,19 @@ export const sinkLookupSchema = z.strictObject({
   onMissing: z.enum(ON_MISSING).default('empty'),
 });
 
-const declaredColumn = z.union([
-  columnName,
-  z.strictObject({
-    name: columnName,
-    /** The record field it holds; default: the field named as the column. */
-    field: fieldPath.optional(),
-    /** The Hive type; default: from the sink's schema (integer → BIGINT, number → DOUBLE, boolean → BOOLEAN), else STRING. */
-    type: z.enum(HIVE_TYPES).optional(),
-  }),
-]);
+const declaredColumn = z.union(
+  [
+    columnName,
+    z.strictObject({
+      name: columnName,
+      /** The record field it holds; default: the field named as the column. */
+      field: fieldPath.optional(),
+      /** The Hive type; default: from the sink's schema (integer → BIGINT, number → DOUBLE, boolean → BOOLEAN), else STRING. */
+      type: z.enum(HIVE_TYPES).optional(),
+    }),
+  ],
+  { error: 'must be a column name or {name, field?, type?}' },
+);
 
 export const sinkFileSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label (lower-case letters, digits, "-")'),
@@ -84,7 +87,9 @@ export const sinkFileSchema = z.strictObject({
   table: hbaseTable,
   family,
   /** Templates of the row's identity; the first the record fills is used, salted (services/consumer/README.md). */
-  rowKey: z.union([rowKeyTemplate, z.array(rowKeyTemplate).min(1)]),
+  rowKey: z.union([rowKeyTemplate, z.array(rowKeyTemplate).min(1)], {
+    error: 'must be a template such as "id:{id}" or a list of them',
+  }),
   /** Default: every top-level field of the record, then the looked-up columns and the processing time. */
   columns: z.array(declaredColumn).min(1).optional(),
   /** JSON Schema 2020-12 the records must meet (else DLQ `invalid_record`), inline or a file relative to the sink file. */
