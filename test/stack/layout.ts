@@ -29,6 +29,10 @@ export const ports = {
   hbaseRest: port('TORMENTA_HBASE_REST_PORT', 8080),
   prometheus: port('TORMENTA_PROMETHEUS_PORT', 9090),
   mqtt: port('TORMENTA_MQTT_PORT', 1883),
+  drillUser: port('TORMENTA_DRILL_USER_PORT', 31010),
+  drillControl: port('TORMENTA_DRILL_CONTROL_PORT', 31011),
+  drillData: port('TORMENTA_DRILL_DATA_PORT', 31012),
+  drillHttp: port('TORMENTA_DRILL_HTTP_PORT', 8047),
 };
 
 /** Addresses the services and tests use to reach the stack. */
@@ -37,6 +41,9 @@ export const endpoints = {
   hbaseRest: `http://${host}:${ports.hbaseRest}`,
   prometheus: `http://${host}:${ports.prometheus}`,
   mqtt: `mqtt://${host}:${ports.mqtt}`,
+  /** Apache Drill over JDBC (what BI tools and `npm run sql` use); started on demand, not by `npm run stack -- up`. */
+  drillJdbc: `jdbc:drill:drillbit=${host}:${ports.drillUser}`,
+  drillHttp: `http://${host}:${ports.drillHttp}`,
 };
 
 export function componentDir(component: string): string {

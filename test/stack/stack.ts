@@ -1,9 +1,11 @@
 // The local stack as one unit: up starts what is not running and waits for real health; a failure stops whatever this
 // call started, so nothing is left half-up; down stops everything, in reverse order.
+import { DRILL } from './drill.ts';
 import { HBASE, HBASE_REST, hbaseHealthy, startHBase, startHBaseRest } from './hbase.ts';
 import { KAFKA, kafkaHealthy, startKafka } from './kafka.ts';
 import { StackError } from './errors.ts';
-import { ports } from './layout.ts';
+import { ports, stateDir } from './layout.ts';
+import { withUpLock } from './up-lock.ts';
 import { requireFreePorts } from './prerequisites.ts';
 import { logFile, runningPid, stopProcess } from './processes.ts';
 import { MOSQUITTO, mosquittoHealthy, startMosquitto } from './mosquitto.ts';
@@ -34,6 +36,9 @@ export const components: Component[] = [
   { name: MOSQUITTO, ports: { mqtt: ports.mqtt }, start: startMosquitto, healthy: mosquittoHealthy },
 ];
 
+/** Started on demand by what needs them (npm run sql, the SQL tests), never by up; down and status include them. */
+const onDemand = [DRILL];
+
 export interface UpReport {
   started: string[];
   reused: string[];
@@ -43,7 +48,11 @@ export interface UpReport {
 /** TORMENTA_STACK=containers takes the components from a Docker engine instead of local processes. */
 export const useContainers = process.env.TORMENTA_STACK === 'containers';
 
-export async function stackUp(log: (line: string) => void = () => {}): Promise<UpReport> {
+export function stackUp(log: (line: string) => void = () => {}): Promise<UpReport> {
+  return withUpLock(stateDir, log, () => startStack(log));
+}
+
+async function startStack(log: (line: string) => void): Promise<UpReport> {
   const began = Date.now();
   if (useContainers) {
     const { containersUp } = await import('./containers.ts');
@@ -96,13 +105,17 @@ export async function stackDown(log: (line: string) => void = () => {}): Promise
     log('containers removed');
     return;
   }
-  for (const component of [...components].reverse()) {
-    if (await stopProcess(component.name)) log(`${component.name}: stopped`);
+  for (const name of [...onDemand, ...[...components].reverse().map((component) => component.name)]) {
+    if (await stopProcess(name)) log(`${name}: stopped`);
   }
 }
 
 export function stackStatus(): { name: string; pid: number | undefined; log: string }[] {
-  return components.map((component) => ({ name: component.name, pid: runningPid(component.name), log: logFile(component.name) }));
+  return [...components.map((component) => component.name), ...onDemand].map((name) => ({
+    name,
+    pid: runningPid(name),
+    log: logFile(name),
+  }));
 }
 
 export function stackRunning(): boolean {
