@@ -87,6 +87,7 @@ export async function startAutoscaler(
   kubeconfig: string,
   identity: string,
   leaseSeconds = 6,
+  env: Record<string, string> = {},
 ): Promise<RunningAutoscaler> {
   const port = await freePort();
   let output = '';
@@ -99,6 +100,7 @@ export async function startAutoscaler(
       AUTOSCALER_HTTP_HOST: '127.0.0.1',
       AUTOSCALER_HTTP_PORT: String(port),
       AUTOSCALER_LEASE_DURATION_SECONDS: String(leaseSeconds),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -247,6 +247,8 @@ describe('helm install with defaults, Pod Security "restricted" enforced', () =>
     expect(await canIList(ns.name, 'tormenta-autoscaler')).toEqual(
       [
         'configmaps [tormenta-autoscaler] [get list watch]',
+        'configmaps [] [create]',
+        'configmaps [tormenta-autoscaler-status] [get update]',
         'deployments.apps/scale [tormenta-producer-push] [get update]',
         'deployments.apps [tormenta-producer-push] [get]',
         'events [] [create]',

@@ -11,6 +11,10 @@ import { ConfigMapSource } from './kube/config-map-source.ts';
 import { KubernetesEventSink } from './kube/events.ts';
 import { ScaleTargets } from './kube/scale-targets.ts';
 import { readMetric } from './prometheus/instant-query.ts';
+import { renderStatus } from './controller/status-report.ts';
+import type { Condition } from './controller/status-report.ts';
+import { StatusConfigMap } from './kube/status-config-map.ts';
+import { describeKubeError } from './kube/api-errors.ts';
 
 const COMPONENT = 'tormenta-autoscaler';
 
@@ -45,7 +49,8 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
       load: async () => elector.checkpoint,
       save: (text) => serialized(() => elector.saveCheckpoint(text)),
     },
-    onSpendStoreError: (error) => log('spend ledger not saved; kept in memory, saved again next pass', { error: String(error) }),
+    onSpendStoreError: (error) =>
+      log('spend ledger not saved; kept in memory, saved again next pass', { error: describeKubeError(error) }),
     budgetObject: configMapRef,
   });
 
@@ -80,14 +85,27 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
     identity: settings.identity,
     durationMs: settings.leaseDurationMs,
     renewMs: Math.max(1_000, Math.floor(settings.leaseDurationMs / 3)),
+    // A store error ends leadership (never two leaders); it must not leave a silent standby: log, count, not ready.
+    onError: (error) => {
+      metrics.leaseErrors.inc();
+      const message = describeKubeError(error);
+      if (leaseError === undefined)
+        log('Lease store error: cannot lead until it answers', { lease: settings.lease, error: message });
+      leaseError = message;
+    },
   });
+  let leaseError: string | undefined;
   const renewMs = Math.max(1_000, Math.floor(settings.leaseDurationMs / 3));
   let leading = false;
   let electionTimer: NodeJS.Timeout | undefined;
   let stopped = false;
   // Chained, not setInterval: on a slow API server two ticks must never overlap (the second would lose to our own write).
   async function electionRound(): Promise<void> {
+    const errorBefore = leaseError;
+    leaseError = undefined;
     const nowLeading = await serialized(() => elector.tick());
+    if (errorBefore !== undefined && leaseError === undefined) log('Lease store answers again', { lease: settings.lease });
+    metrics.leaseHealthy.set(leaseError === undefined ? 1 : 0);
     if (nowLeading !== leading) {
       log(nowLeading ? 'leading' : 'standing by', { identity: settings.identity });
       // History from an earlier term is stale: start from the current replicas, as on a fresh start.
@@ -124,8 +142,31 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
           });
         }
       }
+      if (elector.isLeader) await writeStatus(current);
     } catch (error) {
       log('pass failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  // The status `kubectl describe configmap <name>-status` shows; conditions keep their transition times across passes.
+  const statusConfigMap = new StatusConfigMap(kubeConfig, settings.namespace, `${settings.configMap}-status`);
+  let conditions: ReadonlyMap<string, readonly Condition[]> = new Map();
+  let statusFailing = false;
+  async function writeStatus(current: AutoscalerConfig): Promise<void> {
+    const report = renderStatus(
+      reconciler.status,
+      reconciler.budgetStatus,
+      current.budget.currency,
+      conditions,
+      new Date().toISOString(),
+    );
+    conditions = report.conditions;
+    try {
+      await statusConfigMap.write(report.data);
+      statusFailing = false;
+    } catch (error) {
+      metrics.statusWriteErrors.inc();
+      if (!statusFailing) log('status ConfigMap not written; retried every pass', { error: describeKubeError(error) });
+      statusFailing = true;
     }
   }
   function reschedule(): void {
@@ -135,7 +176,12 @@ export async function runAutoscaler(): Promise<() => Promise<void>> {
 
   const http = buildHttpServer({
     registry: metrics.registry,
-    ready: () => (config === undefined ? { ready: false, reason: 'no valid config loaded yet' } : { ready: true }),
+    ready: () => {
+      if (config === undefined) return { ready: false, reason: 'no valid config loaded yet' };
+      if (leaseError !== undefined)
+        return { ready: false, reason: `cannot lead: Lease ${settings.lease} unreachable: ${leaseError}` };
+      return { ready: true };
+    },
     status: () => ({
       leader: elector.isLeader,
       dryRun: settings.dryRun,

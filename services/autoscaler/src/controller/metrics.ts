@@ -65,6 +65,21 @@ export function createAutoscalerMetrics(registry = new Registry()) {
       help: '1 while this replica holds the Lease',
       registers: [registry],
     }),
+    leaseErrors: new Counter({
+      name: 'tormenta_autoscaler_lease_errors_total',
+      help: 'Lease reads or writes that failed (this replica does not lead until one succeeds)',
+      registers: [registry],
+    }),
+    leaseHealthy: new Gauge({
+      name: 'tormenta_autoscaler_lease_healthy',
+      help: '1 when the last election round reached the Lease, 0 when it failed (the replica can then never lead)',
+      registers: [registry],
+    }),
+    statusWriteErrors: new Counter({
+      name: 'tormenta_autoscaler_status_write_errors_total',
+      help: 'Failed writes of the status ConfigMap (kubectl describe configmap <autoscaler>-status)',
+      registers: [registry],
+    }),
     configRejected: new Counter({
       name: 'tormenta_autoscaler_config_rejected_total',
       help: 'ConfigMap edits rejected as invalid (the last valid config stays in force)',
