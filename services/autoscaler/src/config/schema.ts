@@ -51,6 +51,8 @@ const targetSchema = z.strictObject({
   metric: z.strictObject({
     query: z.string().trim().min(1),
     targetPerReplica: z.number().positive().finite(),
+    // A consumer's partition count (PromQL): it never gets more replicas than partitions, the extra ones would idle.
+    partitionsQuery: z.string().trim().min(1).optional(),
   }),
   tolerance: z.number().min(0).max(1).optional(),
   behavior: z

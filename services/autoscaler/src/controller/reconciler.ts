@@ -139,9 +139,12 @@ export class Reconciler {
       ...entry,
       observedTarget: entry.observedTarget ?? { currentReplicas: 0, metric: entry.verdict, paused: true },
     }));
-    const specs = entries.map(({ target }, index) => {
+    const specs = entries.map(({ target, partitions }, index) => {
       const cost = costs[index]!;
-      return toTargetPolicySpec(config, target, cost.ok ? cost.costPerReplicaHour : UNKNOWN_COST);
+      const spec = toTargetPolicySpec(config, target, cost.ok ? cost.costPerReplicaHour : UNKNOWN_COST);
+      if (partitions === undefined) return spec;
+      // At most one replica per partition, never below minReplicas.
+      return { ...spec, maxReplicas: Math.max(spec.minReplicas, Math.min(spec.maxReplicas, partitions)) };
     });
     // The minimums (and what paused targets run) are the floor a window's budget keeps paid until it ends.
     const floorPerHour = entries.reduce(
@@ -254,14 +257,21 @@ export class Reconciler {
 
   async #observe(config: AutoscalerConfig, target: AutoscalerTargetConfig, now: number) {
     const memory = this.#memoryOf(target.name);
-    const [scaleOrError, reading] = await Promise.all([
+    const partitionsQuery = target.metric.partitionsQuery;
+    const [scaleOrError, reading, partitionsReading] = await Promise.all([
       this.#ports.readScale(refOf(target)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
       this.#ports.readMetric(config.prometheus.url, target.metric.query),
+      partitionsQuery === undefined ? undefined : this.#ports.readMetric(config.prometheus.url, partitionsQuery),
     ]);
+    // An unreadable partition count leaves maxReplicas as configured (the budget still bounds the target).
+    const partitions =
+      partitionsReading?.kind === 'value' && Number.isSafeInteger(partitionsReading.value) && partitionsReading.value >= 1
+        ? partitionsReading.value
+        : undefined;
     const outcome = applyFallback(memory.fallback, reading, config, now);
     memory.fallback = outcome.state;
     if (outcome.failure !== null) this.#ports.metrics.metricErrors.inc({ target: target.name, failure: outcome.failure });
-    const base = { target, memory, verdict: outcome.verdict, enteredFailStatic: outcome.enteredFailStatic };
+    const base = { target, memory, verdict: outcome.verdict, enteredFailStatic: outcome.enteredFailStatic, partitions };
 
     if (scaleOrError instanceof Error) {
       this.#ports.metrics.scaleReadErrors.inc({ target: target.name });
