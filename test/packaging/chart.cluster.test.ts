@@ -13,6 +13,14 @@ import { CHART, renderPlainManifests } from '../../k8s/render.ts';
 import { canIList } from './rbac.ts';
 import { defaultConsumer, defaultProducer, issConsumer, pollProducer } from './values.ts';
 
+const consumerAutoscaling = {
+  enabled: true,
+  minReplicas: 1,
+  maxReplicas: 12,
+  costPerReplicaHour: 5,
+  targetLagPerReplica: 50_000,
+};
+
 const repo = resolve(import.meta.dirname, '..', '..');
 const RELEASE = 'tormenta';
 let scratch: string;
@@ -93,6 +101,11 @@ describe('values.schema.json and template checks reject wrong values, naming the
       /producers\[0\]\.autoscaling\.minReplicas \(40\) must be <= maxReplicas \(30\)/,
     ],
     [
+      'a consumer minReplicas above maxReplicas',
+      { consumers: [{ ...defaultConsumer, autoscaling: { ...consumerAutoscaling, minReplicas: 20 } }] },
+      /consumers\[0\]\.autoscaling\.minReplicas \(20\) must be <= maxReplicas \(12\)/,
+    ],
+    [
       'an ingest token enabled without token or secret',
       { ingestToken: { enabled: true } },
       /ingestToken\.token or ingestToken\.existingSecret is required/,
@@ -101,6 +114,49 @@ describe('values.schema.json and template checks reject wrong values, naming the
     const result = await helm(['template', RELEASE, CHART, '-f', valuesFile(label.replaceAll(' ', '-'), values)]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('puts an autoscaled consumer in the budget pool: lag demand, one replica per partition, its scale granted', async () => {
+    const values = { consumers: [{ ...defaultConsumer, autoscaling: consumerAutoscaling }] };
+    const result = await helm([
+      'template',
+      RELEASE,
+      CHART,
+      '--namespace',
+      'prod',
+      '-f',
+      valuesFile('consumer-autoscaling', values),
+    ]);
+    expect(result.code).toBe(0);
+    const documents = loadAllYaml(result.stdout) as {
+      kind: string;
+      metadata: { name: string };
+      data?: Record<string, string>;
+      spec?: { replicas?: number };
+      rules?: { resources: string[]; resourceNames?: string[] }[];
+    }[];
+    const find = (kind: string, name: string) =>
+      documents.find((document) => document?.kind === kind && document.metadata.name === name)!;
+    const config = loadAllYaml(find('ConfigMap', 'tormenta-autoscaler').data!['config.yaml']!)[0] as {
+      targets: { name: string; costPerReplicaHour: number; metric: Record<string, unknown> }[];
+    };
+    const pods = 'namespace="prod", pod=~"tormenta-consumer-1s-[a-z0-9]+-[a-z0-9]+"';
+    expect(config.targets.find((target) => target.name === 'tormenta-consumer-1s')).toEqual({
+      name: 'tormenta-consumer-1s',
+      kind: 'Deployment',
+      namespace: 'prod',
+      costPerReplicaHour: 5,
+      minReplicas: 1,
+      maxReplicas: 12,
+      metric: {
+        query: `sum(tormenta_consumer_lag_records{${pods}})`,
+        targetPerReplica: 50_000,
+        partitionsQuery: `count(count by (partition) (tormenta_consumer_lag_records{${pods}}))`,
+      },
+    });
+    expect(find('Deployment', 'tormenta-consumer-1s').spec?.replicas).toBeUndefined();
+    const scaleRule = find('Role', 'tormenta-autoscaler').rules!.find((rule) => rule.resources.includes('deployments/scale'));
+    expect(scaleRule?.resourceNames).toEqual(['tormenta-producer-push', 'tormenta-consumer-1s']);
   });
 
   it('accepts the defaults and an existing Secret instead of inlined credentials', async () => {
