@@ -11,7 +11,9 @@ import type { PerformanceRun } from '../test/stack/hbase-performance.ts';
 import { describeEntry, machine, recordEntries, writeBenchmarksMarkdown } from './report.ts';
 import type { BenchEntry } from './report.ts';
 
-const ROWS = Number(process.env.BENCH_HBASE_ROWS ?? 100_000);
+const ROWS = Number(process.env.BENCH_HBASE_ROWS ?? 50_000);
+/** REST and native alternate within each repeat, so a noisy neighbour hurts both sides alike; the median counts. */
+const REPEATS = Number(process.env.BENCH_HBASE_REPEATS ?? 5);
 const PUT_CHUNK = 1_000;
 
 interface Shape {
@@ -98,9 +100,16 @@ async function nativeRate(shape: Shape): Promise<number> {
 const date = new Date().toISOString();
 const round = (value: number, digits = 0): number => Number(value.toFixed(digits));
 const entries: BenchEntry[] = [];
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 for (const shape of SHAPES) {
-  const rest = await restRate(shape);
-  const native = await nativeRate(shape);
+  const rests: number[] = [];
+  const natives: number[] = [];
+  for (let repeat = 0; repeat < REPEATS; repeat += 1) {
+    rests.push(await restRate(shape));
+    natives.push(await nativeRate(shape));
+  }
+  const rest = median(rests);
+  const native = median(natives);
   const ratio = rest / native;
   const entry: BenchEntry = {
     name: shape.name,
@@ -113,7 +122,7 @@ for (const shape of SHAPES) {
     met: true,
     machine: machine(),
     date,
-    command: `npm run bench:hbase-write  # ${ROWS} rows per measurement`,
+    command: `npm run bench:hbase-write  # ${ROWS} rows per measurement, median of ${REPEATS}; REST ${rests.map((v) => round(v)).join('/')}, native ${natives.map((v) => round(v)).join('/')} rows/s`,
   };
   console.log(describeEntry(entry));
   entries.push(entry);
