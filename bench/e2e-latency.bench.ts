@@ -8,7 +8,6 @@ import { loadSinkFile, rowKey } from '@tormenta/consumer';
 import { datasetFiles } from '../data/generate.ts';
 import { countRows, runStorm, startPipeline } from '../services/pipeline/src/index.ts';
 import { freePort } from '../test/stack/processes.ts';
-import type { StormRecord } from '../services/pipeline/src/index.ts';
 import { createTopic, deleteTopic, testHBase, testKafka, uniqueName } from '../test/stack/fixtures.ts';
 import { endpoints, stateDir } from '../test/stack/layout.ts';
 import { writeStreamFile } from '../services/producer/src/testing/stream-file.ts';
@@ -22,15 +21,22 @@ const SECONDS = 30;
 const SAMPLE_EVERY = 10;
 const COMMAND = 'npm run bench:e2e';
 
-const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+const quantile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
 async function present(table: string, keys: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (let start = 0; start < keys.length; start += 100) {
-    const query = keys.slice(start, start + 100).map((key) => `row=${encodeURIComponent(key)}`).join('&');
-    const response = await fetch(`${endpoints.hbaseRest}/${table}/multiget?${query}`, { headers: { accept: 'application/json' } });
+    const query = keys
+      .slice(start, start + 100)
+      .map((key) => `row=${encodeURIComponent(key)}`)
+      .join('&');
+    const response = await fetch(`${endpoints.hbaseRest}/${table}/multiget?${query}`, {
+      headers: { accept: 'application/json' },
+    });
     if (response.status === 404) continue;
-    for (const row of ((await response.json()) as { Row?: { key: string }[] }).Row ?? []) found.add(Buffer.from(row.key, 'base64').toString('utf8'));
+    for (const row of ((await response.json()) as { Row?: { key: string }[] }).Row ?? [])
+      found.add(Buffer.from(row.key, 'base64').toString('utf8'));
   }
   return found;
 }
@@ -71,7 +77,11 @@ async function kafkaRoundTrip(samples: number): Promise<number[]> {
 
 const namespace = uniqueName('bench').replaceAll('_', '-').toLowerCase();
 const topic = uniqueName('bench_e2e');
-const tables = { persona: uniqueName('BENCH_PERSONA'), empresa: uniqueName('BENCH_EMPRESA'), enriched: uniqueName('BENCH_ENRICHED') };
+const tables = {
+  persona: uniqueName('BENCH_PERSONA'),
+  empresa: uniqueName('BENCH_EMPRESA'),
+  enriched: uniqueName('BENCH_ENRICHED'),
+};
 const sinkFile = writeSinkFile({
   topic,
   group: uniqueName('bench-e2e'),
@@ -115,7 +125,7 @@ try {
       await sleep(50);
     }
   })();
-  const pool = JSON.parse(readFileSync(datasetFiles.transacciones, 'utf8')) as Omit<StormRecord, 'id'>[];
+  const pool = JSON.parse(readFileSync(datasetFiles.transacciones, 'utf8')) as Record<string, unknown>[];
   const abort = new AbortController();
   const run = await runStorm({
     pipeline,
@@ -128,7 +138,8 @@ try {
     signal: abort.signal,
     onAccepted: (records, ackedAt) => {
       for (const record of records) {
-        if (Number(record.id.split('-').at(-1)) % SAMPLE_EVERY === 0) pending.set(rowKey(sink.rowKey, record, { topic, partition: 0, offset: '0' })!, ackedAt);
+        if (Number(record.id.split('-').at(-1)) % SAMPLE_EVERY === 0)
+          pending.set(rowKey(sink.rowKey, record, { topic, partition: 0, offset: '0' })!, ackedAt);
       }
     },
   });
@@ -174,6 +185,9 @@ try {
   await pipeline.stop();
   await deleteTopic(topic).catch(() => undefined);
   await deleteTopic(`${topic}.dlq`).catch(() => undefined);
-  for (const table of Object.values(tables)) await testHBase().dropTable(table).catch(() => undefined);
+  for (const table of Object.values(tables))
+    await testHBase()
+      .dropTable(table)
+      .catch(() => undefined);
 }
 process.exit(0);

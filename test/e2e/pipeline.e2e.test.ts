@@ -9,7 +9,7 @@ import { datasetFiles } from '../../data/generate.ts';
 import type { Empresa, Persona } from '../../data/dataset.ts';
 import { countRows, profile, runStorm, startPipeline } from '../../services/pipeline/src/index.ts';
 import { freePort } from '../stack/processes.ts';
-import type { Pipeline, RunResult, StormRecord } from '../../services/pipeline/src/index.ts';
+import type { Pipeline, RunResult } from '../../services/pipeline/src/index.ts';
 import { deleteTopic, promQuery, scanTable, testHBase, uniqueName } from '../stack/fixtures.ts';
 import { endpoints, repoRoot, stateDir } from '../stack/layout.ts';
 import { registerScrapeTargets } from '../stack/prometheus.ts';
@@ -71,7 +71,7 @@ beforeAll(async () => {
       if (entry.msg === 'decision') decisions.push(entry);
     },
   });
-  const pool = JSON.parse(readFileSync(datasetFiles.transacciones, 'utf8')) as Omit<StormRecord, 'id'>[];
+  const pool = JSON.parse(readFileSync(datasetFiles.transacciones, 'utf8')) as Record<string, unknown>[];
   run = await runStorm({
     pipeline,
     prometheusUrl: endpoints.prometheus,
@@ -83,7 +83,11 @@ beforeAll(async () => {
     drainSeconds: 5,
     signal: new AbortController().signal,
   });
-  await until('every accepted record in HBase', async () => (await countRows(endpoints.hbaseRest, tables.enriched)) >= run.storm.accepted.length, 120_000);
+  await until(
+    'every accepted record in HBase',
+    async () => (await countRows(endpoints.hbaseRest, tables.enriched)) >= run.storm.accepted.length,
+    120_000,
+  );
   rows = await scanTable(tables.enriched);
 });
 
@@ -91,7 +95,10 @@ afterAll(async () => {
   await pipeline?.stop();
   await deleteTopic(topic).catch(() => undefined);
   await deleteTopic(`${topic}.dlq`).catch(() => undefined);
-  for (const table of Object.values(tables)) await testHBase().dropTable(table).catch(() => undefined);
+  for (const table of Object.values(tables))
+    await testHBase()
+      .dropTable(table)
+      .catch(() => undefined);
 });
 
 describe('the whole pipeline under a storm', () => {
@@ -114,13 +121,14 @@ describe('the whole pipeline under a storm', () => {
       const cells = rows.get(rowKey(sink.rowKey, record, { topic, partition: 0, offset: '0' }) ?? '');
       const expected = {
         'd:ID_PERSONA': String(record.ID_PERSONA),
-        'd:NOMBRE_PERSONA': personas.get(record.ID_PERSONA),
+        'd:NOMBRE_PERSONA': personas.get(record.ID_PERSONA as number),
         'd:ID_EMPRESA': String(record.ID_EMPRESA),
-        'd:NOMBRE_EMPRESA': empresas.get(record.ID_EMPRESA),
+        'd:NOMBRE_EMPRESA': empresas.get(record.ID_EMPRESA as number),
         'd:MONTO': String(record.MONTO),
       };
       const actual = cells && Object.fromEntries(Object.keys(expected).map((column) => [column, cells[column]]));
-      if (JSON.stringify(actual) !== JSON.stringify(expected) || !/^\d{4}-\d\d-\d\dT/.test(cells?.['d:FECHA'] ?? '')) wrong.push(record.id);
+      if (JSON.stringify(actual) !== JSON.stringify(expected) || !/^\d{4}-\d\d-\d\dT/.test(cells?.['d:FECHA'] ?? ''))
+        wrong.push(record.id);
     }
     expect(wrong.slice(0, 5)).toEqual([]);
   });
@@ -130,7 +138,9 @@ describe('the whole pipeline under a storm', () => {
     const spikeStart = phases[0]!.seconds;
     const spikeEnd = spikeStart + phases[1]!.seconds;
     const before = run.samples.filter((sample) => sample.t < spikeStart).map((sample) => sample.replicas);
-    const during = run.samples.filter((sample) => sample.t >= spikeStart && sample.t < spikeEnd + 5).map((sample) => sample.replicas);
+    const during = run.samples
+      .filter((sample) => sample.t >= spikeStart && sample.t < spikeEnd + 5)
+      .map((sample) => sample.replicas);
     expect(Math.max(...before)).toBe(1);
     expect(Math.max(...replicas)).toBe(CAP);
     expect(Math.max(...during)).toBe(CAP);
@@ -140,13 +150,15 @@ describe('the whole pipeline under a storm', () => {
     expect(Math.max(...run.samples.map((sample) => sample.spendPerHour).filter(Number.isFinite))).toBeLessThanOrEqual(BUDGET);
   });
 
-  it("returns series for every query of the Grafana dashboards", async () => {
+  it('returns series for every query of the Grafana dashboards', async () => {
     const dir = join(repoRoot, 'charts', 'tormenta', 'dashboards');
     const empty: string[] = [];
     let checked = 0;
     for (const file of readdirSync(dir).filter((name) => name.endsWith('.json'))) {
       const dashboard = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { panels: { targets?: { expr?: string }[] }[] };
-      for (const expr of dashboard.panels.flatMap((panel) => panel.targets ?? []).flatMap((target) => (target.expr ? [target.expr] : []))) {
+      for (const expr of dashboard.panels
+        .flatMap((panel) => panel.targets ?? [])
+        .flatMap((target) => (target.expr ? [target.expr] : []))) {
         const query = expr.replaceAll('$__rate_interval', '1m').replaceAll('$namespace', namespace);
         checked += 1;
         if ((await promQuery(query)).length === 0) empty.push(`${file}: ${query}`);

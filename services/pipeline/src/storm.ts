@@ -6,12 +6,8 @@ import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StormPhase } from './profiles.ts';
 
-export interface StormRecord {
-  id: string;
-  ID_PERSONA: number;
-  ID_EMPRESA: number;
-  MONTO: number;
-}
+/** A record of the pushed stream (a transaction by default) with the id the storm gave it. */
+export type StormRecord = Record<string, unknown> & { id: string };
 
 export interface StormTally {
   offered: number;
@@ -27,7 +23,8 @@ export interface StormTally {
 export interface StormOptions {
   ingestUrl: string;
   phases: readonly StormPhase[];
-  pool: readonly Omit<StormRecord, 'id'>[];
+  /** Records to post in turn (objects of the stream's shape); each goes out with a fresh id. */
+  pool: readonly Record<string, unknown>[];
   runId: string;
   recordsPerRequest?: number;
   tickMs?: number;
