@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FAMILY } from '@tormenta/hbase';
-import { testHBase } from '../stack/fixtures.ts';
+import { createTopic, deleteTopic, testHBase } from '../stack/fixtures.ts';
 import { endpoints } from '../stack/layout.ts';
 import { buildImage, parseDockerfile } from './dockerfile.ts';
 import type { BuiltImage } from './dockerfile.ts';
@@ -203,6 +203,7 @@ describe('the built images run', () => {
       TRANSACCION_ENRIQUECIDA: `PKG_ENRICHED_${suffix}`,
     };
     for (const table of [tables.PERSONA, tables.EMPRESA]) await testHBase().ensureTable(table, [FAMILY]);
+    await createTopic(`packaging_${suffix}`, 1);
     const started = startImage(
       image,
       node,
@@ -220,11 +221,15 @@ describe('the built images run', () => {
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('tormenta_consumer_batch_duration_seconds');
       expect(metrics).toContain(`group="packaging-${suffix}"`);
+      // Ready once it joined its group, which start-up does after creating the sink's table.
+      await waitForHttp(`http://127.0.0.1:${port}/readyz`, started);
       expect(await testHBase().tableExists(tables.TRANSACCION_ENRIQUECIDA)).toBe(true);
     } finally {
       started.child.kill('SIGTERM');
       await started.exit;
       for (const table of Object.values(tables)) await testHBase().dropTable(table);
+      await deleteTopic(`packaging_${suffix}`).catch(() => undefined);
+      await deleteTopic(`packaging_${suffix}.dlq`).catch(() => undefined);
     }
     expect(await started.exit).toBe(0);
   });
