@@ -59,7 +59,7 @@ describe('values.schema.json and template checks reject wrong values, naming the
     ],
     [
       'autoscaling a source that reads behind a Lease',
-      { producers: [{ ...pollProducer, autoscaling: { ...pollProducer.autoscaling, enabled: true } }] },
+      { producers: [{ ...pollProducer, autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 4, targetPerReplica: 100 } }] },
       /producers poll: source http-poll reads behind a Lease/,
     ],
     [
@@ -375,7 +375,7 @@ describe('helm install with defaults, Pod Security "restricted" enforced', () =>
     });
   });
 
-  it('gives the producer a Lease, and only that, once a pull source runs', async () => {
+  it('gives the producer a Lease, and only that, once a pull source runs — leader + standby by default, not autoscaled', async () => {
     const upgrade = await helm([
       'upgrade',
       RELEASE,
@@ -395,6 +395,10 @@ describe('helm install with defaults, Pod Security "restricted" enforced', () =>
     ]);
     const poll = await apps.readNamespacedDeployment({ name: 'tormenta-producer-poll', namespace: ns.name });
     expect(poll.spec!.template.spec!.automountServiceAccountToken).toBe(true);
+    expect(poll.spec!.replicas).toBe(2);
+    const budget = await core.readNamespacedConfigMap({ name: 'tormenta-autoscaler', namespace: ns.name });
+    expect(budget.data!['config.yaml']).toContain('tormenta-producer-push');
+    expect(budget.data!['config.yaml']).not.toContain('tormenta-producer-poll');
     const push = await apps.readNamespacedDeployment({ name: 'tormenta-producer-push', namespace: ns.name });
     expect(push.spec!.template.spec!.automountServiceAccountToken).toBe(false);
     await eventually('tormenta-producer-poll Available', async () => {

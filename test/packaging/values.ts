@@ -21,13 +21,12 @@ export const defaultProducer = {
   autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 30, costPerReplicaHour: 10, targetPerReplica: 5000, query: '' },
 };
 
+/** A Lease-elected source with no replicas or autoscaling given: the chart runs it as leader + standby. */
 export const pollProducer = {
   name: 'poll',
   stream: { name: 'iss', source: { kind: 'http-poll', url: 'http://api.example.com/now' }, topic: 'topic_iss' },
-  replicas: 2,
   env: {},
   service: { type: 'ClusterIP', port: 80 },
-  autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 2, costPerReplicaHour: 10, targetPerReplica: 100 },
 };
 
 const shippedSink = (name: string): Record<string, unknown> =>

@@ -59,6 +59,16 @@ tormenta.io/instance: {{ .instance | quote }}
 {{- if has .stream.source.kind (splitList " " (include "tormenta.leaderSourceKinds" .)) }}true{{ end }}
 {{- end }}
 
+{{- /* A producer is autoscaled only when its values ask for it; one without an autoscaling block is not. */}}
+{{- define "tormenta.producerAutoscaled" -}}
+{{- with .autoscaling }}{{ if .enabled }}true{{ end }}{{ end }}
+{{- end }}
+
+{{- /* Replicas of an unscaled producer: as set, else leader + standby for a Lease-elected source and one for the others. */}}
+{{- define "tormenta.producerReplicas" -}}
+{{- if hasKey . "replicas" }}{{ .replicas }}{{ else if include "tormenta.isPullSource" . }}2{{ else }}1{{ end }}
+{{- end }}
+
 {{- define "tormenta.anyPullSource" -}}
 {{- range .Values.producers }}{{ include "tormenta.isPullSource" . }}{{ end }}
 {{- end }}
