@@ -1,17 +1,22 @@
-// Writes what is derived from the producer's registries and the consumer's sink schema, so that docs and chart cannot
-// drift from the code: the source table and the settings of services/producer/README.md, the settings of
-// services/consumer/README.md, the chart's list of Lease-elected source kinds and the JSON Schemas of a producer's
-// `stream` and a consumer's `sink` in values.schema.json. `--check` writes nothing and fails when a file is stale (a
-// unit test runs it).
+// Writes what is derived from the producer's registries and the services' settings schemas, so that docs and chart
+// cannot drift from the code: the source table and the settings of services/producer/README.md, the settings of
+// services/consumer/README.md (each variable named by @tormenta/config's keyToEnvName, the function that reads it), the
+// chart's list of Lease-elected source kinds and the JSON Schemas of a
+// producer's `stream` and a consumer's `sink` in values.schema.json. `--check` writes nothing and fails when a file is
+// stale (a unit test runs it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
+import { keyToEnvName } from '@tormenta/config';
 import { commonConfigSchema, ENV_PREFIX, LEASE_PREFIX, leaseConfigSchema } from '../services/producer/src/config.ts';
 import { sourceRegistry } from '../services/producer/src/sources/index.ts';
 import { streamFileSchema } from '../services/producer/src/streams/stream-file.ts';
-import { environmentSchema as consumerEnvironmentSchema } from '../services/consumer/src/config.ts';
+import {
+  environmentSchema as consumerEnvironmentSchema,
+  ENV_PREFIX as CONSUMER_PREFIX,
+} from '../services/consumer/src/config.ts';
 import { sinkFileSchema, sinkLookupSchema } from '../services/consumer/src/sink-file.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -54,7 +59,8 @@ function fieldRows(schema: JsonSchema, name: (key: string) => string): string[] 
   });
 }
 
-const envName = (prefix: string) => (key: string) => `${prefix}${key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+/** The variable a setting is read from, by the very function that reads it. */
+const envName = (prefix: string) => (key: string) => keyToEnvName(key, prefix);
 
 function sourcesSection(): string {
   const lines = ['| kind | replicas | what it reads |', '| --- | --- | --- |'];
@@ -95,7 +101,7 @@ function consumerSettingsSection(): string {
     '',
     '| environment variable | type | default |',
     '| --- | --- | --- |',
-    ...fieldRows(jsonSchema(consumerEnvironmentSchema), (key) => key),
+    ...fieldRows(jsonSchema(consumerEnvironmentSchema), envName(CONSUMER_PREFIX)),
   ].join('\n');
 }
 

@@ -87,6 +87,46 @@ describe('loadConfig', () => {
   });
 });
 
+describe('unknown CONSUMER_ variables', () => {
+  const problemsOf = (override: Record<string, string>): string => {
+    try {
+      loadConfig({ ...minimal, ...override });
+    } catch (error) {
+      if (error instanceof ConsumerError) return error.message.replace(/^invalid consumer configuration — /, '');
+      throw error;
+    }
+    throw new Error('loadConfig accepted the environment');
+  };
+
+  it.each([
+    ['CONSUMER_HBASE_REST_ULR', 'CONSUMER_HBASE_REST_URL'],
+    ['CONSUMER_KAFKA_BROKER', 'CONSUMER_KAFKA_BROKERS'],
+    ['CONSUMER_MAX_BATCH_RECORD', 'CONSUMER_MAX_BATCH_RECORDS'],
+    ['CONSUMER_KAFKA_SASL_MECANISM', 'CONSUMER_KAFKA_SASL_MECHANISM'],
+    ['CONSUMER_SINKFILE', 'CONSUMER_SINK_FILE'],
+  ])('stop start-up: %s names the setting meant (%s)', (typo, meant) => {
+    expect(problemsOf({ [typo]: 'x' })).toBe(`${typo}: not a known setting; did you mean ${meant}?`);
+  });
+
+  it('name each one, a setting the sink file took over by its field there, and leave other variables alone', () => {
+    expect(problemsOf({ CONSUMER_TOPIC: 't', CONSUMER_BUDGET: '1', CONSUMER_HTTP_PROT: '1', TOPIC: 't' })).toBe(
+      [
+        'CONSUMER_TOPIC: no longer read; the sink file (CONSUMER_SINK_FILE) declares it as topic',
+        'CONSUMER_BUDGET: not a known setting',
+        'CONSUMER_HTTP_PROT: not a known setting; did you mean CONSUMER_HTTP_PORT?',
+      ].join('; '),
+    );
+  });
+
+  it('take an empty variable as unset', () => {
+    expect(loadConfig({ ...minimal, CONSUMER_DLQ_TOPIC: '', CONSUMER_TYPO: '' }).dlqTopic).toBe('topic_transaccion.dlq');
+  });
+
+  it('name the variable of a broker without a port', () => {
+    expect(problemsOf({ CONSUMER_KAFKA_BROKERS: 'a:9092,b' })).toBe('CONSUMER_KAFKA_BROKERS: must be host:port');
+  });
+});
+
 describe('renamedSettings', () => {
   it('names each setting of an earlier release that is set, with its new name', () => {
     expect(
