@@ -1,7 +1,7 @@
 // Writes what is derived from the producer's registries and the services' settings schemas, so that docs and chart
 // cannot drift from the code: the source table and the settings of services/producer/README.md, the settings of
-// services/consumer/README.md (each variable named by @tormenta/config's keyToEnvName, the function that reads it), the
-// chart's list of Lease-elected source kinds and the JSON Schemas of a
+// services/consumer/README.md and services/autoscaler/README.md (each variable named by @tormenta/config's
+// keyToEnvName, the function that reads it), the chart's list of Lease-elected source kinds and the JSON Schemas of a
 // producer's `stream` and a consumer's `sink` in values.schema.json. `--check` writes nothing and fails when a file is
 // stale (a unit test runs it).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,12 +17,17 @@ import {
   environmentSchema as consumerEnvironmentSchema,
   ENV_PREFIX as CONSUMER_PREFIX,
 } from '../services/consumer/src/config.ts';
+import {
+  SETTINGS_PREFIX as AUTOSCALER_PREFIX,
+  settingsSchema as autoscalerSettingsSchema,
+} from '../services/autoscaler/src/config/settings.ts';
 import { sinkFileSchema, sinkLookupSchema } from '../services/consumer/src/sink-file.ts';
 
 const root = join(import.meta.dirname, '..');
 const files = {
   readme: join(root, 'services/producer/README.md'),
   consumerReadme: join(root, 'services/consumer/README.md'),
+  autoscalerReadme: join(root, 'services/autoscaler/README.md'),
   sourcesTpl: join(root, 'charts/tormenta/templates/_sources.tpl'),
   valuesSchema: join(root, 'charts/tormenta/values.schema.json'),
 };
@@ -105,6 +110,14 @@ function consumerSettingsSection(): string {
   ].join('\n');
 }
 
+function autoscalerSettingsSection(): string {
+  return [
+    '| environment variable | type | default |',
+    '| --- | --- | --- |',
+    ...fieldRows(jsonSchema(autoscalerSettingsSchema), envName(AUTOSCALER_PREFIX)),
+  ].join('\n');
+}
+
 function between(text: string, marker: string, content: string, file = files.readme): string {
   const begin = `<!-- generated:${marker} -->`;
   const end = `<!-- /generated:${marker} -->`;
@@ -144,6 +157,13 @@ export async function generated(): Promise<Map<string, string>> {
     files.consumerReadme,
   );
   out.set(files.consumerReadme, await formatted(files.consumerReadme, consumerReadme));
+  const autoscalerReadme = between(
+    readFileSync(files.autoscalerReadme, 'utf8'),
+    'settings',
+    autoscalerSettingsSection(),
+    files.autoscalerReadme,
+  );
+  out.set(files.autoscalerReadme, await formatted(files.autoscalerReadme, autoscalerReadme));
   const leader = [...sourceRegistry.values()]
     .filter((definition) => definition.replication === 'leader')
     .map((definition) => definition.kind);

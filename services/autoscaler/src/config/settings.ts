@@ -6,7 +6,12 @@ import { readEnvSection } from '@tormenta/config';
 import { z } from 'zod';
 import { AUTOSCALER_ERROR_CODES, AutoscalerError } from '../errors.ts';
 
-const boolean = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+/** Defaulted as the text a variable would hold, so the generated settings table shows the default. */
+const boolean = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback)
+    .transform((value) => value === 'true' || value === '1');
 const kubeName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name');
 
 export const SETTINGS_PREFIX = 'AUTOSCALER_';
@@ -19,7 +24,7 @@ export const settingsSchema = z.strictObject({
   lease: kubeName.default('tormenta-autoscaler'),
   leaseDurationSeconds: z.coerce.number().int().min(2).max(300).default(15),
   identity: z.string().min(1).default(hostname()),
-  dryRun: boolean.default(false),
+  dryRun: boolean('false'),
   httpHost: z.string().min(1).default('0.0.0.0'),
   httpPort: z.coerce.number().int().min(0).max(65_535).default(9102),
   prometheusTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(5_000),
