@@ -12,10 +12,10 @@ function log(msg: string, fields: Record<string, unknown> = {}): void {
 }
 
 const settings = loadLocalAutoscalerSettings();
-const config = parseAutoscalerConfig(JSON.parse(readFileSync(settings.LOCAL_AUTOSCALER_CONFIG_FILE, 'utf8')));
+const config = parseAutoscalerConfig(JSON.parse(readFileSync(settings.configFile, 'utf8')));
 const fleets = new Map<string, FleetAdminClient>();
 for (const target of config.targets) {
-  const url = settings.LOCAL_AUTOSCALER_FLEETS.get(target.name);
+  const url = settings.fleets.get(target.name);
   if (url === undefined) throw new Error(`no fleet admin URL for target ${target.name} in LOCAL_AUTOSCALER_FLEETS`);
   fleets.set(target.name, new FleetAdminClient(url));
 }
@@ -28,7 +28,7 @@ const events: EventSink = {
 };
 const metrics = createAutoscalerMetrics();
 const reconciler = new Reconciler({
-  readMetric: (url, query) => readMetric(url, query, settings.LOCAL_AUTOSCALER_PROMETHEUS_TIMEOUT_MS),
+  readMetric: (url, query) => readMetric(url, query, settings.prometheusTimeoutMs),
   readScale: async (target) => ({
     replicas: (await fleetOf(target).read()).replicas,
     pausedByAnnotation: false,
@@ -73,11 +73,11 @@ const http = buildHttpServer({
   status: () => ({
     leader: true,
     dryRun: false,
-    configVersion: settings.LOCAL_AUTOSCALER_CONFIG_FILE,
+    configVersion: settings.configFile,
     targets: reconciler.status,
   }),
 });
-await http.listen({ host: settings.LOCAL_AUTOSCALER_HTTP_HOST, port: settings.LOCAL_AUTOSCALER_HTTP_PORT });
+await http.listen({ host: settings.httpHost, port: settings.httpPort });
 const timer = setInterval(() => void pass(), config.pollIntervalSeconds * 1000);
 log('started', {
   targets: config.targets.map((target) => target.name),

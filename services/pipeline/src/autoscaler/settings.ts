@@ -1,28 +1,37 @@
-// The local autoscaler's process settings (LOCAL_AUTOSCALER_*), read once here. The scaling config itself is a JSON file
+// The local autoscaler's process settings (LOCAL_AUTOSCALER_*), read once here the way every service reads its own
+// (@tormenta/config: strict, an unknown name refused naming the one meant). The scaling config itself is a JSON file
 // validated by the autoscaler's own ConfigMap schema; FLEETS maps each target name to its fleet's admin URL.
+import { readEnvSection } from '@tormenta/config';
 import { z } from 'zod';
 
-const schema = z.strictObject({
-  LOCAL_AUTOSCALER_CONFIG_FILE: z.string().min(1),
+export const SETTINGS_PREFIX = 'LOCAL_AUTOSCALER_';
+
+const fleetPair = z
+  .string()
+  .regex(/^[^=\s]+=\S+$/, 'must be target=adminUrl pairs, comma-separated')
+  .transform((pair) => pair.split('=', 2) as [string, string])
+  .pipe(z.tuple([z.string(), z.url()]));
+
+/** Keyed as @tormenta/config reads LOCAL_AUTOSCALER_* (LOCAL_AUTOSCALER_CONFIG_FILE → configFile). */
+export const localAutoscalerSettingsSchema = z.strictObject({
+  configFile: z.string().min(1),
   /** target=adminUrl pairs, comma-separated, e.g. producer=http://127.0.0.1:3100 */
-  LOCAL_AUTOSCALER_FLEETS: z
+  fleets: z
     .string()
-    .min(1)
-    .transform((text) => new Map(text.split(',').map((pair) => pair.trim().split('=', 2) as [string, string]))),
-  LOCAL_AUTOSCALER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-  LOCAL_AUTOSCALER_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(9_470),
-  LOCAL_AUTOSCALER_PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+    .transform((text) => text.split(',').map((pair) => pair.trim()))
+    .pipe(z.array(fleetPair).min(1))
+    .transform((pairs) => new Map(pairs)),
+  httpHost: z.string().min(1).default('127.0.0.1'),
+  httpPort: z.coerce.number().int().min(0).max(65_535).default(9_470),
+  prometheusTimeoutMs: z.coerce.number().int().min(100).default(3_000),
 });
 
-export type LocalAutoscalerSettings = z.infer<typeof schema>;
+export type LocalAutoscalerSettings = z.output<typeof localAutoscalerSettingsSchema>;
 
 export function loadLocalAutoscalerSettings(env: NodeJS.ProcessEnv = process.env): LocalAutoscalerSettings {
-  const known = Object.fromEntries(
-    Object.entries(env).filter(([name, value]) => name.startsWith('LOCAL_AUTOSCALER_') && value !== ''),
-  );
-  const parsed = schema.safeParse(known);
-  if (parsed.success) return parsed.data;
+  const result = readEnvSection(localAutoscalerSettingsSchema, env, { prefix: SETTINGS_PREFIX });
+  if (result.ok) return result.value;
   throw new Error(
-    `invalid local autoscaler settings: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`).join('; ')}`,
+    `invalid local autoscaler settings: ${result.problems.map((problem) => `${problem.name}: ${problem.message}`).join('; ')}`,
   );
 }
