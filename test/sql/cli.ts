@@ -2,6 +2,7 @@
 // path BI tools take: starts Drill on the stack's HBase if needed, reads the generated Hive DDL with Hive's own parser and
 // (re)creates the view tormenta.<hive table> with its columns, then opens the prompt in that schema.
 // npm run sql -- --hive [<hive CLI args>] — Hive 3.1.3's own CLI instead, with the generated DDL run first (-i).
+// npm run sql -- --sink <sink file> … — another sink's table (its DDL from npm run hive-ddl -- <sink file>).
 // e.g. npm run sql -- -e "SELECT nombre_empresa, COUNT(*), SUM(monto) FROM transaccion_enriquecida GROUP BY 1"
 //      npm run sql -- --hive -e "SELECT COUNT(*) FROM transaccion_enriquecida"
 import { spawnSync } from 'node:child_process';
@@ -17,8 +18,11 @@ import { generatedHiveDdl, parseHiveDdl } from './hive-table.ts';
 
 try {
   const args = process.argv.slice(2);
+  const sinkAt = args.indexOf('--sink');
+  const sinkFile = sinkAt >= 0 ? args.splice(sinkAt, 2)[1] : undefined;
+  if (sinkAt >= 0 && !sinkFile) throw new StackError('--sink needs a sink file');
   if (runningPid(HBASE) === undefined) throw new StackError("the stack's HBase is not running; run 'npm run stack -- up' first");
-  const ddl = generatedHiveDdl();
+  const ddl = generatedHiveDdl(sinkFile ? [sinkFile] : []);
   const table = await parseHiveDdl(ddl);
   const hbaseTable = table.tableProperties['hbase.table.name'] ?? table.table;
   const exists = await fetch(`${endpoints.hbaseRest}/${encodeURIComponent(hbaseTable)}/exists`);
