@@ -1,4 +1,4 @@
-export type HBaseErrorCode = 'TORMENTA_HBASE_UNAVAILABLE' | 'TORMENTA_HBASE_REQUEST_FAILED';
+export type HBaseErrorCode = 'TORMENTA_HBASE_UNAVAILABLE' | 'TORMENTA_HBASE_REQUEST_FAILED' | 'TORMENTA_HBASE_BAD_ANSWER';
 
 /** One error shape for every HBase REST failure; `retryable` tells callers whether backing off can help. */
 export class HBaseError extends Error {
@@ -11,6 +11,9 @@ export class HBaseError extends Error {
     super(message);
     this.code = code;
     this.status = status;
-    this.retryable = code === 'TORMENTA_HBASE_UNAVAILABLE' || status === undefined || status >= 500;
+    // An answer that does not decode is a protocol mismatch (a proxy, a wrong encoding), which no retry changes.
+    this.retryable =
+      code === 'TORMENTA_HBASE_UNAVAILABLE' ||
+      (code === 'TORMENTA_HBASE_REQUEST_FAILED' && (status === undefined || status >= 500));
   }
 }
