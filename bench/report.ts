@@ -47,7 +47,11 @@ const cell = (value: unknown): string => (value === null || value === undefined 
 
 /** The table of every docs/benchmarks/*.json entry, one row each, grouped by file. */
 export function renderBenchmarksMarkdown(dir = BENCHMARKS_DIR): string {
-  const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.json')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+    : [];
   const lines = [
     '# Benchmarks',
     '',

@@ -22,7 +22,15 @@ export const CHART_PRODUCER = 'tormenta-producer-push';
  * rules), so a test run with this account sees what the deployed controller may do.
  */
 export async function grantAutoscalerRole(namespace: string): Promise<string> {
-  const rendered = await helm(['template', 'tormenta', join(repoRoot, 'charts', 'tormenta'), '--namespace', namespace, '--show-only', 'templates/autoscaler-rbac.yaml']);
+  const rendered = await helm([
+    'template',
+    'tormenta',
+    join(repoRoot, 'charts', 'tormenta'),
+    '--namespace',
+    namespace,
+    '--show-only',
+    'templates/autoscaler-rbac.yaml',
+  ]);
   if (rendered.code !== 0) throw new Error(`helm template failed: ${rendered.stderr}`);
   const file = join(mkdtempSync(join(tmpdir(), 'tormenta-rbac-')), 'autoscaler-rbac.yaml');
   writeFileSync(file, rendered.stdout);
@@ -70,8 +78,11 @@ export async function eventReasons(namespace: string, involvedName: string): Pro
 
 /** Waits for an Event with `reason`: the controller posts it after the scale write a test usually waits for. */
 export async function eventRecorded(namespace: string, involvedName: string, reason: string, timeoutMs = 15_000): Promise<void> {
-  await eventually(`a ${reason} Event on ${involvedName}`, async () =>
-    (await eventReasons(namespace, involvedName)).includes(reason) ? true : undefined, timeoutMs);
+  await eventually(
+    `a ${reason} Event on ${involvedName}`,
+    async () => ((await eventReasons(namespace, involvedName)).includes(reason) ? true : undefined),
+    timeoutMs,
+  );
 }
 
 export interface RunningAutoscaler {
@@ -115,7 +126,8 @@ export async function startAutoscaler(
       )
     )
       break;
-    if (child.exitCode !== null || child.signalCode !== null || attempt > 100) throw new Error(`autoscaler ${identity} did not start:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null || attempt > 100)
+      throw new Error(`autoscaler ${identity} did not start:\n${output}`);
     await sleep(200);
   }
   return {

@@ -38,10 +38,14 @@ describe('Helm on the test cluster', () => {
     expect(install.stdout).toContain('STATUS: deployed');
 
     // --wait watches the ReplicaSet; the deployment controller copies its ready count onto the Deployment a moment later.
-    const ready = await eventually('the Deployment reporting its ready replicas', async () => {
-      const deployment = await apps.readNamespacedDeployment({ name: 'hello', namespace });
-      return deployment.status?.readyReplicas === 2 ? deployment.status.readyReplicas : undefined;
-    }, 15_000);
+    const ready = await eventually(
+      'the Deployment reporting its ready replicas',
+      async () => {
+        const deployment = await apps.readNamespacedDeployment({ name: 'hello', namespace });
+        return deployment.status?.readyReplicas === 2 ? deployment.status.readyReplicas : undefined;
+      },
+      15_000,
+    );
     expect(ready).toBe(2);
     const configMap = await core.readNamespacedConfigMap({ name: 'hello-greeting', namespace });
     expect(configMap.data).toEqual({ greeting: 'hi' });

@@ -96,12 +96,16 @@ describe('the autoscaler installed by the chart', () => {
     const lease = await leases.readNamespacedLease({ name: 'tormenta-autoscaler', namespace: ns.name });
     expect(lease.spec!.holderIdentity).toBe('tormenta-autoscaler-local');
     // The controller posts its Event after the scale write waited for above.
-    await eventually('an Event from tormenta-autoscaler', async () => {
-      const events = (await core.listNamespacedEvent({ namespace: ns.name })).items.filter(
-        (event) => event.source?.component === 'tormenta-autoscaler' || event.reportingComponent === 'tormenta-autoscaler',
-      );
-      return events.length > 0 ? true : undefined;
-    }, 15_000);
+    await eventually(
+      'an Event from tormenta-autoscaler',
+      async () => {
+        const events = (await core.listNamespacedEvent({ namespace: ns.name })).items.filter(
+          (event) => event.source?.component === 'tormenta-autoscaler' || event.reportingComponent === 'tormenta-autoscaler',
+        );
+        return events.length > 0 ? true : undefined;
+      },
+      15_000,
+    );
     await eventually('the scaled producer Available with 3 replicas', async () => {
       const producer = await apps.readNamespacedDeployment({ name: 'tormenta-producer-push', namespace: ns.name });
       return producer.status?.availableReplicas === 3 ? true : undefined;

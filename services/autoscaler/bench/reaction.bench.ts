@@ -93,8 +93,24 @@ const common = {
   command: 'npm run bench:autoscaler-reaction',
 };
 const file = recordEntries('autoscaler', [
-  { ...common, name: 'autoscaler.reaction_5x_step_median', value: Number(median.toFixed(2)), ratio: Number((median / anchor).toFixed(2)), goal: `<= ${GOAL_SECONDS} s`, met: median <= GOAL_SECONDS },
-  { ...common, name: 'autoscaler.reaction_5x_step_worst', value: Number(worst.toFixed(2)), ratio: Number((worst / anchor).toFixed(2)), goal: `<= ${GOAL_SECONDS} s`, met: worst <= GOAL_SECONDS },
+  {
+    ...common,
+    name: 'autoscaler.reaction_5x_step_median',
+    value: Number(median.toFixed(2)),
+    ratio: Number((median / anchor).toFixed(2)),
+    goal: `<= ${GOAL_SECONDS} s`,
+    met: median <= GOAL_SECONDS,
+  },
+  {
+    ...common,
+    name: 'autoscaler.reaction_5x_step_worst',
+    value: Number(worst.toFixed(2)),
+    ratio: Number((worst / anchor).toFixed(2)),
+    goal: `<= ${GOAL_SECONDS} s`,
+    met: worst <= GOAL_SECONDS,
+  },
 ]);
-console.log(`reaction to a 5× step over ${STEPS} steps: median ${median.toFixed(1)} s, worst ${worst.toFixed(1)} s (anchor ${anchor} s); wrote ${file}`);
+console.log(
+  `reaction to a 5× step over ${STEPS} steps: median ${median.toFixed(1)} s, worst ${worst.toFixed(1)} s (anchor ${anchor} s); wrote ${file}`,
+);
 process.exit(0);

@@ -47,7 +47,10 @@ export class FileLeaseStore implements LeaseStore {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         // A replica killed inside the critical section leaves its lock behind.
-        const age = await stat(lock).then((info) => Date.now() - info.mtimeMs, () => 0);
+        const age = await stat(lock).then(
+          (info) => Date.now() - info.mtimeMs,
+          () => 0,
+        );
         if (age > STALE_LOCK_MS) await rmdir(lock).catch(() => undefined);
         await sleep(5 + Math.random() * 20);
       }

@@ -97,7 +97,12 @@ export class LeaderElector {
   /** Records progress while still leading; false (and no write) when leadership was lost. */
   async saveCheckpoint(checkpoint: string): Promise<boolean> {
     if (!this.isLeader) return false;
-    const record: LeaseRecord = { holder: this.#options.identity, renewedAtMs: this.#now(), durationMs: this.#options.durationMs, checkpoint };
+    const record: LeaseRecord = {
+      holder: this.#options.identity,
+      renewedAtMs: this.#now(),
+      durationMs: this.#options.durationMs,
+      checkpoint,
+    };
     const current = await this.#options.store.read();
     if (current.record?.holder !== this.#options.identity || !(await this.#options.store.write(record, current.version))) {
       this.#leaderUntilMs = 0;

@@ -207,7 +207,11 @@ export async function startPipeline(options: PipelineOptions, log: (line: string
       onExit,
     );
     children.push(autoscaler);
-    await waitFor(autoscaler.current, 'serving /metrics', async () => (await fetch(`http://127.0.0.1:${ports.autoscaler}/healthz`)).ok);
+    await waitFor(
+      autoscaler.current,
+      'serving /metrics',
+      async () => (await fetch(`http://127.0.0.1:${ports.autoscaler}/healthz`)).ok,
+    );
     register('autoscaler', [`127.0.0.1:${ports.autoscaler}`]);
 
     let registered = '';

@@ -34,7 +34,12 @@ const tally: StormTally = {
   statuses: { 200: 45, 429: 4, 503: 1 },
   rejectedByStatus: { 429: 80, 503: 20 },
 };
-const context = { profile: 'spike', phases: [{ name: 'baseline', rate: 200, seconds: 60 }], capacityPerReplica: 250, enrichedTable: 'T' };
+const context = {
+  profile: 'spike',
+  phases: [{ name: 'baseline', rate: 200, seconds: 60 }],
+  capacityPerReplica: 250,
+  enrichedTable: 'T',
+};
 
 describe('live view', () => {
   it('names each rejection reason with its status instead of calling them all 429', () => {

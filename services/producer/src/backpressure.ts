@@ -10,7 +10,12 @@ export interface InflightDecision {
  * Admits a request while the records already waiting for Kafka plus this request's fit the budget. A request larger than
  * the whole budget is admitted when nothing else is in flight, so a legal request can never be refused forever.
  */
-export function admitInflight(inflight: number, incoming: number, maxInflight: number, retryAfterSeconds: number): InflightDecision {
+export function admitInflight(
+  inflight: number,
+  incoming: number,
+  maxInflight: number,
+  retryAfterSeconds: number,
+): InflightDecision {
   const admit = inflight === 0 || inflight + incoming <= maxInflight;
   return { admit, retryAfterSeconds };
 }
@@ -30,7 +35,13 @@ export interface RateDecision {
  * Token bucket: `ratePerSecond` tokens per second on average, bursts up to `burst`; one request takes `count` tokens. A take
  * larger than the burst is admitted on a full bucket and leaves a debt, so a legal request can never be refused forever.
  */
-export function takeToken(bucket: Bucket | undefined, nowMs: number, ratePerSecond: number, burst: number, count = 1): RateDecision {
+export function takeToken(
+  bucket: Bucket | undefined,
+  nowMs: number,
+  ratePerSecond: number,
+  burst: number,
+  count = 1,
+): RateDecision {
   const previous = bucket ?? { tokens: burst, updatedMs: nowMs };
   const refilled = Math.min(burst, previous.tokens + ((nowMs - previous.updatedMs) / 1000) * ratePerSecond);
   const needed = Math.min(count, burst);

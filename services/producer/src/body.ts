@@ -13,7 +13,10 @@ export function parseJsonArray(text: string): unknown[] {
     throw new ProducerError('TORMENTA_MALFORMED_BODY', `the body is not valid JSON: ${(error as Error).message}`);
   }
   if (!Array.isArray(parsed)) {
-    throw new ProducerError('TORMENTA_MALFORMED_BODY', 'the body must be a JSON array of records (or NDJSON, one record per line)');
+    throw new ProducerError(
+      'TORMENTA_MALFORMED_BODY',
+      'the body must be a JSON array of records (or NDJSON, one record per line)',
+    );
   }
   return parsed;
 }
@@ -27,9 +30,13 @@ export function parseNdjson(text: string): unknown[] {
     try {
       records.push(JSON.parse(content));
     } catch (error) {
-      throw new ProducerError('TORMENTA_MALFORMED_BODY', `NDJSON line ${line + 1} is not valid JSON: ${(error as Error).message}`, {
-        details: [{ line: line + 1 }],
-      });
+      throw new ProducerError(
+        'TORMENTA_MALFORMED_BODY',
+        `NDJSON line ${line + 1} is not valid JSON: ${(error as Error).message}`,
+        {
+          details: [{ line: line + 1 }],
+        },
+      );
     }
   }
   return records;

@@ -71,7 +71,11 @@ export async function storeBatch(items: readonly unknown[], options: StoreOption
  * means the batch is read again). Gives up once leadership is lost or on shutdown; never throws, so a flaky store cannot
  * stop the runner. Returns whether it was saved.
  */
-export async function saveCheckpoint(elector: LeaderElector, checkpoint: string, options: Omit<StoreOptions, 'ingestor' | 'stillReading'>): Promise<boolean> {
+export async function saveCheckpoint(
+  elector: LeaderElector,
+  checkpoint: string,
+  options: Omit<StoreOptions, 'ingestor' | 'stillReading'>,
+): Promise<boolean> {
   for (let attempt = 0; attempt === 0 || (!options.signal.aborted && elector.isLeader); attempt += 1) {
     try {
       return await elector.saveCheckpoint(checkpoint);

@@ -144,8 +144,11 @@ describe('autoscaler on a real API server and a real Prometheus', () => {
     await writeAutoscalerConfig(ns.name, config({ maxPerHour: 100 }));
     await replicasBecome(10, 20_000);
     // The gauges are set after the scale write this test waited for.
-    await eventually('the budget-cap gauge at 10', async () =>
-      (await metricValue(running[0]!, 'tormenta_autoscaler_budget_cap_replicas', TARGET)) === 10 ? true : undefined, 10_000);
+    await eventually(
+      'the budget-cap gauge at 10',
+      async () => ((await metricValue(running[0]!, 'tormenta_autoscaler_budget_cap_replicas', TARGET)) === 10 ? true : undefined),
+      10_000,
+    );
   });
 
   it('rejects an invalid ConfigMap with an Event and keeps the last valid config', async () => {

@@ -24,14 +24,12 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.get('/readyz', async (_request, reply) => {
     const { ready, reason } = deps.ready();
     if (!ready) {
-      return reply
-        .code(503)
-        .send({
-          statusCode: 503,
-          code: 'TORMENTA_AUTOSCALER_NOT_READY',
-          error: 'Service Unavailable',
-          message: reason ?? 'not ready',
-        });
+      return reply.code(503).send({
+        statusCode: 503,
+        code: 'TORMENTA_AUTOSCALER_NOT_READY',
+        error: 'Service Unavailable',
+        message: reason ?? 'not ready',
+      });
     }
     return { status: 'ready' };
   });

@@ -17,13 +17,17 @@ export async function explainLive(controllerUrl: string, target: string | undefi
   const chosen = status.targets.filter((entry) => target === undefined || entry.target === target);
   if (chosen.length === 0) {
     const known = status.targets.map((entry) => entry.target).join(', ') || 'none yet';
-    throw new AutoscalerError(AUTOSCALER_ERROR_CODES.cliArgumentInvalid, `no decision for target "${target}" (targets: ${known})`);
+    throw new AutoscalerError(
+      AUTOSCALER_ERROR_CODES.cliArgumentInvalid,
+      `no decision for target "${target}" (targets: ${known})`,
+    );
   }
   // JSON has no Infinity: a cap of null is "no cap" (the target costs nothing).
   return chosen
-    .map((entry) =>
-      formatExplanation(entry.inputs, { ...entry.decision, cap: entry.decision.cap ?? Number.POSITIVE_INFINITY }) +
-      (entry.error === undefined ? '' : `\n  error: ${entry.error}`),
+    .map(
+      (entry) =>
+        formatExplanation(entry.inputs, { ...entry.decision, cap: entry.decision.cap ?? Number.POSITIVE_INFINITY }) +
+        (entry.error === undefined ? '' : `\n  error: ${entry.error}`),
     )
     .join('\n\n');
 }

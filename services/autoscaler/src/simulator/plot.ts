@@ -147,7 +147,11 @@ export function renderSimulationSvg(report: PlotInput): string {
   for (let hour = 0; hour <= hours + 1e-9; hour += tickEvery) {
     const px = (MARGIN.left + ((hour * 3600) / duration) * plotWidth).toFixed(1);
     const label =
-      hour >= 1 || tickEvery >= 1 ? `${+hour.toFixed(2)} h` : tickEvery < 1 / 60 ? `${Math.round(hour * 3600)} s` : `${Math.round(hour * 60)} min`;
+      hour >= 1 || tickEvery >= 1
+        ? `${+hour.toFixed(2)} h`
+        : tickEvery < 1 / 60
+          ? `${Math.round(hour * 3600)} s`
+          : `${Math.round(hour * 60)} min`;
     axis.push(`<text x="${px}" y="${height - 12}" text-anchor="middle">${label}</text>`);
   }
   return [

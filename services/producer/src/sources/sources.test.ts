@@ -32,7 +32,7 @@ describe('extractItems', () => {
 describe('sampleItems', () => {
   it('draws N items from the pool', () => {
     let state = 0;
-    const items = sampleItems(['a', 'b', 'c'], 5, () => ((state += 0.3) % 1));
+    const items = sampleItems(['a', 'b', 'c'], 5, () => (state += 0.3) % 1);
     expect(items).toHaveLength(5);
     for (const item of items) expect(['a', 'b', 'c']).toContain(item);
   });

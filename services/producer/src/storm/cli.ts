@@ -30,7 +30,11 @@ const positive = (name: string, text: string | undefined): number => {
 
 const phases: Phase[] = values.profile
   ? namedProfile(values.profile, positive('base', values.base), positive('phase-s', values['phase-s']) * 1000)
-  : steady(positive('count', values.count), positive('every-ms', values['every-ms']), positive('duration-s', values['duration-s']) * 1000);
+  : steady(
+      positive('count', values.count),
+      positive('every-ms', values['every-ms']),
+      positive('duration-s', values['duration-s']) * 1000,
+    );
 const pool = JSON.parse(await readFile(values.file, 'utf8')) as unknown[];
 const stats = { offered: 0, accepted: 0, rejected: 0, failed: 0, byStatus: new Map<number, number>(), latencies: [] as number[] };
 const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -55,10 +59,14 @@ async function send(count: number): Promise<void> {
 const began = Date.now();
 const pending = new Set<Promise<void>>();
 const progress = setInterval(() => {
-  process.stderr.write(`t=${((Date.now() - began) / 1000).toFixed(0)}s offered=${stats.offered} accepted=${stats.accepted} rejected=${stats.rejected} failed=${stats.failed} in-flight=${pending.size}\n`);
+  process.stderr.write(
+    `t=${((Date.now() - began) / 1000).toFixed(0)}s offered=${stats.offered} accepted=${stats.accepted} rejected=${stats.rejected} failed=${stats.failed} in-flight=${pending.size}\n`,
+  );
 }, 1_000);
 for (const phase of phases) {
-  process.stderr.write(`phase ${phase.name}: ${phase.recordsPerTick} records every ${phase.tickMs} ms for ${phase.durationMs / 1000}s\n`);
+  process.stderr.write(
+    `phase ${phase.name}: ${phase.recordsPerTick} records every ${phase.tickMs} ms for ${phase.durationMs / 1000}s\n`,
+  );
   const end = Date.now() + phase.durationMs;
   for (let next = Date.now(); next < end; next += phase.tickMs) {
     const request = send(phase.recordsPerTick).finally(() => pending.delete(request));

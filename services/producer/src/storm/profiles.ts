@@ -14,14 +14,23 @@ export function steady(recordsPerTick: number, tickMs: number, durationMs: numbe
 /** Named profiles, scaled from a baseline of `base` records per second; `phaseMs` is the length of one phase. */
 export function namedProfile(name: string, base: number, phaseMs: number): Phase[] {
   const perTick = (rate: number): number => Math.max(1, Math.round(rate / 10));
-  const phase = (label: string, rate: number): Phase => ({ name: label, recordsPerTick: perTick(rate), tickMs: 100, durationMs: phaseMs });
+  const phase = (label: string, rate: number): Phase => ({
+    name: label,
+    recordsPerTick: perTick(rate),
+    tickMs: 100,
+    durationMs: phaseMs,
+  });
   switch (name) {
     case 'spike':
       return [phase('baseline', base), phase('5x', base * 5), phase('baseline', base)];
     case 'pandemic':
       return [phase('baseline', base), phase('100x', base * 100), phase('baseline', base)];
     case 'dos':
-      return [phase('baseline', base), { name: 'dos', recordsPerTick: perTick(base * 1000), tickMs: 10, durationMs: phaseMs / 4 }, phase('baseline', base)];
+      return [
+        phase('baseline', base),
+        { name: 'dos', recordsPerTick: perTick(base * 1000), tickMs: 10, durationMs: phaseMs / 4 },
+        phase('baseline', base),
+      ];
     default:
       throw new Error(`unknown profile "${name}" (spike, pandemic, dos)`);
   }
