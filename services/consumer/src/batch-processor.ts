@@ -134,12 +134,17 @@ export class BatchProcessor {
   }
 }
 
-/** A 4xx from HBase (e.g. table or column family not found) is final: rethrown as a ConsumerError naming the table. */
+/**
+ * A 4xx from HBase (e.g. table or column family not found) or an answer that does not decode is final: rethrown as a
+ * ConsumerError naming the table.
+ */
 function rejected(error: unknown, what: 'read' | 'write', table: string): never {
   if (error instanceof HBaseError && !error.retryable) {
     throw new ConsumerError(
       'TORMENTA_CONSUMER_HBASE_REJECTED',
-      `HBase rejected the ${what} of table ${table} (HTTP ${error.status}); check that the table exists with its column family: ${error.message}`,
+      error.status === undefined
+        ? `HBase REST's answer to the ${what} of table ${table} is unusable: ${error.message}`
+        : `HBase rejected the ${what} of table ${table} (HTTP ${error.status}); check that the table exists with its column family: ${error.message}`,
       { cause: error },
     );
   }

@@ -43,8 +43,34 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes one HBase REST URL or a comma-separated list, protobuf unless told json', () => {
+    expect(loadConfig(minimal).hbase).toEqual({
+      urls: ['http://127.0.0.1:8080'],
+      encoding: 'protobuf',
+      putChunkRows: 1_000,
+      concurrency: 4,
+    });
+    const config = loadConfig({
+      ...minimal,
+      CONSUMER_HBASE_REST_URL: 'http://rest-0:8080, http://rest-1:8080,',
+      CONSUMER_HBASE_ENCODING: 'json',
+      CONSUMER_HBASE_PUT_CHUNK_ROWS: '250',
+      CONSUMER_HBASE_CONCURRENCY: '8',
+    });
+    expect(config.hbase).toEqual({
+      urls: ['http://rest-0:8080', 'http://rest-1:8080'],
+      encoding: 'json',
+      putChunkRows: 250,
+      concurrency: 8,
+    });
+  });
+
   it.each([
     ['CONSUMER_KAFKA_BROKERS', { CONSUMER_KAFKA_BROKERS: undefined }],
+    ['CONSUMER_HBASE_REST_URL', { CONSUMER_HBASE_REST_URL: 'http://a:8080,not a url' }],
+    ['CONSUMER_HBASE_REST_URL', { CONSUMER_HBASE_REST_URL: ' , ' }],
+    ['CONSUMER_HBASE_ENCODING', { CONSUMER_HBASE_ENCODING: 'xml' }],
+    ['CONSUMER_HBASE_CONCURRENCY', { CONSUMER_HBASE_CONCURRENCY: '0' }],
     ['CONSUMER_MAX_BATCH_RECORDS', { CONSUMER_MAX_BATCH_RECORDS: '1.5' }],
     ['CONSUMER_MAX_BATCH_RECORDS', { CONSUMER_MAX_BATCH_RECORDS: '0' }],
     ['CONSUMER_HBASE_REST_URL', { CONSUMER_HBASE_REST_URL: 'not a url' }],

@@ -3,6 +3,8 @@
 // Read once at start-up, here and nowhere else, and validated with zod: an invalid value stops start-up naming the
 // variable, or the file and the field.
 import { keyToEnvName, readEnvSection } from '@tormenta/config';
+import { DEFAULT_CONCURRENCY, DEFAULT_PUT_CHUNK } from '@tormenta/hbase';
+import type { CellSetEncoding } from '@tormenta/hbase';
 import { kafkaConnectionFields, kafkaConnectionOf, kafkaSaslRules } from '@tormenta/kafka';
 import type { KafkaConnection } from '@tormenta/kafka';
 import { z } from 'zod';
@@ -20,6 +22,17 @@ export const DEFAULT_RETRY_MAX_MS = 10_000;
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** One URL or several, comma-separated: REST servers in front of the same HBase, which the writes are spread over. */
+const urlList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  )
+  .pipe(z.array(z.url()).min(1));
+
 export const ENV_PREFIX = 'CONSUMER_';
 
 /** Keyed as @tormenta/config reads CONSUMER_* (CONSUMER_HBASE_REST_URL → hbaseRestUrl); an unknown name is refused. */
@@ -33,7 +46,13 @@ export const environmentSchema = z.strictObject({
     .default('true')
     .transform((value) => value === 'true'),
   maxBatchRecords: positiveInt.default(DEFAULT_MAX_BATCH_RECORDS),
-  hbaseRestUrl: z.url(),
+  hbaseRestUrl: urlList,
+  /** How rows travel to and from HBase REST: protobuf CellSets, or JSON with base64 (the earlier releases' way). */
+  hbaseEncoding: z.enum(['protobuf', 'json']).default('protobuf'),
+  /** Rows per multi-row PUT; a batch is split into such chunks. */
+  hbasePutChunkRows: positiveInt.default(DEFAULT_PUT_CHUNK),
+  /** Chunks of a batch (and multiget chunks of a lookup) in flight at once, spread over the REST servers. */
+  hbaseConcurrency: positiveInt.default(DEFAULT_CONCURRENCY),
   cacheMaxEntries: positiveInt.default(DEFAULT_CACHE_MAX_ENTRIES),
   cacheTtlMs: positiveInt.default(DEFAULT_CACHE_TTL_MS),
   retryInitialMs: positiveInt.default(DEFAULT_RETRY_INITIAL_MS),
@@ -66,7 +85,7 @@ export interface ConsumerConfig {
   dlqTopic: string;
   fromBeginning: boolean;
   maxBatchRecords: number;
-  hbaseRestUrl: string;
+  hbase: { urls: string[]; encoding: CellSetEncoding; putChunkRows: number; concurrency: number };
   /** Per lookup. */
   cache: { maxEntries: number; ttlMs: number };
   retry: { initialMs: number; maxMs: number };
@@ -96,7 +115,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConsumerConfig {
     dlqTopic: value.dlqTopic ?? `${sink.topic}${DLQ_SUFFIX}`,
     fromBeginning: value.fromBeginning,
     maxBatchRecords: value.maxBatchRecords,
-    hbaseRestUrl: value.hbaseRestUrl,
+    hbase: {
+      urls: value.hbaseRestUrl,
+      encoding: value.hbaseEncoding,
+      putChunkRows: value.hbasePutChunkRows,
+      concurrency: value.hbaseConcurrency,
+    },
     cache: { maxEntries: value.cacheMaxEntries, ttlMs: value.cacheTtlMs },
     retry: { initialMs: value.retryInitialMs, maxMs: value.retryMaxMs },
     http: { host: value.httpHost, port: value.httpPort },

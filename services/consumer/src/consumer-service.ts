@@ -36,7 +36,12 @@ export class ConsumerService {
     this.#config = config;
     this.#log = options.log ?? jsonLog;
     this.metrics = createConsumerMetrics({ group: config.sink.group }, dlqReasons(config.sink));
-    this.#hbase = new HBaseRestClient({ url: config.hbaseRestUrl });
+    this.#hbase = new HBaseRestClient({
+      urls: config.hbase.urls,
+      encoding: config.hbase.encoding,
+      putChunk: config.hbase.putChunkRows,
+      concurrency: config.hbase.concurrency,
+    });
     const kafkaClient = config.kafka;
     this.#deadLetters = new DeadLetterWriter({ ...kafkaClient, topic: config.dlqTopic });
     this.#processor = new BatchProcessor({
@@ -106,7 +111,7 @@ export class ConsumerService {
    * a setting to fix, so start-up refuses it by name and by the field of the sink file that names it.
    */
   async #requireLookupTables(): Promise<void> {
-    const { sink, hbaseRestUrl } = this.#config;
+    const { sink } = this.#config;
     const missing = [];
     for (const [index, { table }] of sink.lookups.entries()) {
       if (!(await this.#hbase.tableExists(table))) missing.push(`${table} (${sink.file}: /lookups/${index}/table)`);
@@ -114,7 +119,7 @@ export class ConsumerService {
     if (missing.length === 0) return;
     throw new ConsumerError(
       'TORMENTA_CONSUMER_CONFIG_INVALID',
-      `HBase at ${hbaseRestUrl} has no table ${missing.join(' and no table ')}; load the lookup tables (npm run dataset for PERSONA and EMPRESA) or correct the sink file`,
+      `HBase at ${this.#hbase.url} has no table ${missing.join(' and no table ')}; load the lookup tables (npm run dataset for PERSONA and EMPRESA) or correct the sink file`,
     );
   }
 
