@@ -18,18 +18,21 @@ export interface KafkaNodeLayout {
   dataDir: string;
   port: number;
   controllerPort: number;
+  /** A second listener, advertised as itself: pods on the real node reach the broker at the node's bridge address. */
+  podListener?: { host: string; port: number };
 }
 
 function serverProperties(node: KafkaNodeLayout): string {
+  const pods = node.podListener ? `,PODS://${node.podListener.host}:${node.podListener.port}` : '';
   return `# written by tormenta's stack; edits are overwritten on the next start
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@${host}:${node.controllerPort}
-listeners=PLAINTEXT://${host}:${node.port},CONTROLLER://${host}:${node.controllerPort}
-advertised.listeners=PLAINTEXT://${host}:${node.port}
+listeners=PLAINTEXT://${host}:${node.port},CONTROLLER://${host}:${node.controllerPort}${pods}
+advertised.listeners=PLAINTEXT://${host}:${node.port}${pods}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,PODS:PLAINTEXT
 log.dirs=${node.dataDir}
 num.partitions=3
 auto.create.topics.enable=false

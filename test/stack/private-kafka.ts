@@ -13,6 +13,8 @@ import { freePort } from './processes.ts';
 
 export interface PrivateKafka {
   brokers: string[];
+  /** With `podListenerHost`: the broker's address on that host, advertised as such (for pods on the real node). */
+  podBrokers: string[];
   /** Starts the broker (again, on the same ports and data) and waits until it creates and lists a topic. */
   start(): Promise<void>;
   /** SIGTERM: a controlled shutdown. */
@@ -25,13 +27,24 @@ export interface PrivateKafka {
 
 const START_TIMEOUT_MS = 90_000;
 
-export async function privateKafka(): Promise<PrivateKafka> {
+export async function privateKafka(options: { podListenerHost?: string } = {}): Promise<PrivateKafka> {
   const dir = mkdtempSync(join(tmpdir(), 'tormenta-kafka-'));
-  const port = await freePort();
-  let controllerPort = await freePort();
-  while (controllerPort === port) controllerPort = await freePort();
-  const launch = prepareKafkaNode({ dir, dataDir: join(dir, 'data'), port, controllerPort }, { min: '128m', max: '512m' });
+  const taken = new Set<number>();
+  const distinctPort = async (): Promise<number> => {
+    let port = await freePort();
+    while (taken.has(port)) port = await freePort();
+    taken.add(port);
+    return port;
+  };
+  const port = await distinctPort();
+  const controllerPort = await distinctPort();
+  const podListener = options.podListenerHost ? { host: options.podListenerHost, port: await distinctPort() } : undefined;
+  const launch = prepareKafkaNode(
+    { dir, dataDir: join(dir, 'data'), port, controllerPort, ...(podListener && { podListener }) },
+    { min: '128m', max: '512m' },
+  );
   const brokers = [`${host}:${port}`];
+  const podBrokers = podListener ? [`${podListener.host}:${podListener.port}`] : [];
   const logPath = join(dir, 'kafka.log');
   let child: ChildProcess | undefined;
 
@@ -46,6 +59,7 @@ export async function privateKafka(): Promise<PrivateKafka> {
 
   return {
     brokers,
+    podBrokers,
     async start() {
       if (child) throw new Error('private Kafka already running');
       const log = openSync(logPath, 'a');

@@ -1,6 +1,6 @@
 // The real node's configuration files, as text: containerd (CRI), the CNI network, kubelet, kube-proxy and CoreDNS.
 // Every path points into the node's state directory and every address is on 127.0.0.1 or the project's bridge.
-import { BRIDGE, NODE_IP, POD_SUBNET } from './host.ts';
+import { BRIDGE, NODE_IP, POD_SUBNET, SERVICE_SUBNET } from './host.ts';
 import { NODE_NAME, REAL_NODE_TAINT, nodePaths } from './layout.ts';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
@@ -51,7 +51,11 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 `;
 }
 
-/** Bridge + host-local IPAM on the project's bridge; no masquerade, so pod traffic never leaves the machine. */
+/**
+ * Bridge + host-local IPAM on the project's bridge; no masquerade, so pod traffic never leaves the machine. Pods get no
+ * default route, only one for the Service range through the node (kube-proxy's rules), so in-cluster clients reach
+ * ClusterIPs such as the `kubernetes` Service's and nothing beyond the bridge.
+ */
 export function cniConfig(): string {
   const network = {
     cniVersion: '0.4.0',
@@ -66,6 +70,7 @@ export function cniConfig(): string {
         ipam: {
           type: 'host-local',
           ranges: [[{ subnet: POD_SUBNET, gateway: NODE_IP }]],
+          routes: [{ dst: SERVICE_SUBNET }],
           dataDir: nodePaths.cniIpamDir,
         },
       },

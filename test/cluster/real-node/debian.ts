@@ -1,5 +1,6 @@
-// The real node's Debian packages: containerd, runc, the CNI plugins, iptables and buildah. Installed on the spot (one
-// apt-get call for whatever is missing) when we are root on a Debian-like machine; otherwise one line names the fix.
+// The real node's Debian packages: containerd, runc, the CNI plugins, iptables, buildah and socat (the pods' gateway to
+// the host's loopback services). Installed on the spot (one apt-get call for whatever is missing) when we are root on a
+// Debian-like machine; otherwise one line names the fix.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -10,6 +11,7 @@ export const NODE_PACKAGES = {
   'containernetworking-plugins': '/usr/lib/cni/bridge',
   iptables: '/usr/sbin/iptables',
   buildah: '/usr/bin/buildah',
+  socat: '/usr/bin/socat',
 } as const;
 
 export function requirePackages(packages: Record<string, string>, log: (line: string) => void): void {

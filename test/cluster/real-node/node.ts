@@ -14,11 +14,12 @@ import { ComponentError, freePorts, runningPid, startProcess, stopProcess, waitU
 import { CNI_NETWORK, containerdConfig, cniConfig, corefile, crictlConfig, kubeletConfig, kubeProxyConfig } from './config.ts';
 import type { NodePorts } from './config.ts';
 import { NODE_PACKAGES, requirePackages } from './debian.ts';
+import { gatewayComponents, gatewaysDown, gatewaysUp } from './gateway.ts';
 import * as host from './host.ts';
 import { importImage, scratchImageArchive } from './images.ts';
 import { NODE_NAME, nodeDir, nodePaths } from './layout.ts';
 
-export const nodeComponents = ['containerd', 'kubelet', 'kube-proxy', 'coredns'] as const;
+export const nodeComponents = ['containerd', 'kubelet', 'kube-proxy', 'coredns', ...gatewayComponents] as const;
 export type NodeComponent = (typeof nodeComponents)[number];
 export const REAL_NODE_TOOLS = ['kubelet', 'kube-proxy', 'crictl', 'coredns', 'pause', 'podfacts'] as const;
 
@@ -94,6 +95,8 @@ export async function realNodeUp(binaries: Binaries, log: (line: string) => void
     startProcess({ name: 'coredns', command: info.binaries.coredns, args: ['-conf', nodePaths.corefile] });
     await waitUntil('kube-proxy', 'healthy', () => httpOk(`http://127.0.0.1:${ports.kubeProxyHealthz}/healthz`), 60_000);
     await waitUntil('coredns', 'ready', () => httpOk(`http://127.0.0.1:${ports.corednsReady}/ready`), 60_000);
+    log(`forwarding the API server, HBase REST and Prometheus to pods on ${host.NODE_IP} (socat)`);
+    await gatewaysUp(Number(new URL(server()).port));
   } catch (error) {
     await realNodeDown().catch(() => {});
     throw error;
@@ -194,6 +197,7 @@ export async function realNodeDown(): Promise<NodeComponent[]> {
     spawnSync(info.binaries.crictl, ['--config', nodePaths.crictlConfig, 'rmp', '--all', '--force'], { stdio: 'ignore' });
   }
   for (const name of ['containerd', 'kube-proxy', 'coredns'] as const) if (await stopProcess(name)) stopped.push(name);
+  stopped.push(...(await gatewaysDown()));
   await killStragglers(cgroupRoot);
   if (info) spawnSync(info.binaries['kube-proxy'], ['--cleanup'], { stdio: 'ignore' });
   host.removeIptablesChains();
