@@ -1,11 +1,12 @@
-// Faults against the real stack: the consumer process SIGKILLed mid-batch, and its HBase REST server killed for 60 s under
-// load. What HBase holds is read with a raw REST scanner; every record is identified by its unique MONTO.
+// Faults against the real stack: the consumer process SIGKILLed mid-batch, its HBase REST server killed for 60 s under
+// load, and one of its two HBase REST servers SIGKILLed mid-run. What HBase holds is read with a raw REST scanner; every record is identified by its unique MONTO.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { createTopic, deleteTopic, testHBase, uniqueName } from '../../../test/stack/fixtures.ts';
+import { createTopic, deleteTopic, testHBase, testKafka, uniqueName } from '../../../test/stack/fixtures.ts';
+import { endpoints } from '../../../test/stack/layout.ts';
 import { PrivateHBaseRest } from '../../../test/stack/private-hbase-rest.ts';
 import { ConsumerService } from './consumer-service.ts';
 import { enrichedRows, eventually, produce, seedDimensions, testConsumerConfig, transactions } from './integration-support.ts';
@@ -131,5 +132,68 @@ describe('consumer under faults', () => {
       (ready) => ready,
       20_000,
     );
+  });
+
+  it('two HBase REST servers, one SIGKILLed mid-run → every row stored once, no offset committed ahead of HBase', async () => {
+    const rest = await PrivateHBaseRest.start();
+    cleanup.push(() => rest.kill());
+    const dims = await seedDimensions(100, 10);
+    const topic = await createTopic(uniqueName('tx'), 3);
+    const enriched = uniqueName('ENRICHED');
+    const groupId = uniqueName('group');
+    cleanup.push(
+      () => deleteTopic(topic),
+      () => deleteTopic(`${topic}.dlq`),
+      () => testHBase().dropTable(enriched),
+    );
+    const sent = transactions(40_000, dims);
+    await produce(topic, sent);
+    const { config } = testConsumerConfig({
+      topic,
+      enriched,
+      dims,
+      groupId,
+      hbaseRestUrl: `${rest.url},${endpoints.hbaseRest}`,
+      sink: { batchIntervalMs: 200 },
+      extra: { CONSUMER_MAX_BATCH_RECORDS: '4000', CONSUMER_HBASE_PUT_CHUNK_ROWS: '250' },
+    });
+    const service = new ConsumerService(config, { log: () => undefined });
+    cleanup.push(() => service.stop());
+
+    const admin = testKafka().admin();
+    await admin.connect();
+    cleanup.push(() => admin.disconnect());
+    const committed = async (): Promise<number> => {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return (offsets?.partitions ?? []).reduce((sum, { offset }) => sum + Math.max(0, Number(offset)), 0);
+    };
+    // Every record makes one row of its own: the sum of committed offsets may never exceed the rows HBase holds.
+    const checks: { committed: number; stored: number }[] = [];
+    const check = async (): Promise<number> => {
+      const before = await committed();
+      const stored = (await enrichedRows(enriched)).size;
+      checks.push({ committed: before, stored });
+      return stored;
+    };
+
+    await service.start();
+    await eventually(check, (stored) => stored >= 4_000, 60_000);
+    await rest.kill();
+    expect(checks.at(-1)!.stored).toBeLessThan(sent.length);
+    const rows = await eventually(
+      async () => {
+        await check();
+        return enrichedRows(enriched);
+      },
+      (r) => r.size >= sent.length,
+      180_000,
+    );
+    await eventually(committed, (sum) => sum >= sent.length, 30_000);
+    await check();
+    expect(rows.size).toBe(sent.length);
+    expect(amounts(rows)).toEqual(sent.map((tx) => String(tx.MONTO)).sort());
+    expect(checks.length).toBeGreaterThan(2);
+    expect(checks.filter(({ committed, stored }) => committed > stored)).toEqual([]);
+    expect(checks.at(-1)).toEqual({ committed: sent.length, stored: sent.length });
   });
 });
