@@ -1,7 +1,9 @@
 // npm run bench:consumer — prints and records (docs/benchmarks/consumer.json, merged by name):
 //  1. consumer.enrich_to_hbase: enriched rows/s of one consumer process draining a pre-filled topic into HBase, next to
 //     the anchor measured in the same invocation: the same rows written by a minimal raw REST multi-row PUT client
-//     (no Kafka, no lookups, same chunk size). Goal ≥ 0.8× the anchor.
+//     (no Kafka, no lookups, same chunk size). Goal ≥ 0.8× the anchor. The consumer drains it twice in the same run,
+//     with protobuf CellSets (the default) and with JSON ones (CONSUMER_HBASE_ENCODING=json): consumer.enrich_to_hbase_json
+//     and consumer.enrich_protobuf_vs_json say what protobuf buys end to end.
 //  2. consumer.e2e_latency_p99: producer ack → row readable, at a steady 5 000 rec/s with 1 s micro-batches, sampled
 //     records polled with raw REST multigets. Goal p99 ≤ 1.5 s.
 // Needs the stack (npm run stack -- up).
@@ -79,7 +81,7 @@ function startConsumer(topic: string, enriched: string, dims: Dimensions, extra:
   return { service, batches };
 }
 
-async function throughput(dims: Dimensions): Promise<{ consumer: number; raw: number }> {
+async function throughput(dims: Dimensions): Promise<{ consumer: number; json: number; raw: number }> {
   const topic = await createTopic(uniqueName('bench'), 6);
   const enriched = uniqueName('BENCH_ENRICHED');
   const rawTable = uniqueName('BENCH_RAW');
@@ -99,16 +101,21 @@ async function throughput(dims: Dimensions): Promise<{ consumer: number; raw: nu
     await rawPut(rawTable, rows);
     const raw = rows.length / ((performance.now() - rawBegan) / 1000);
 
-    const { service, batches } = startConsumer(topic, enriched, dims, { CONSUMER_MAX_BATCH_RECORDS: '10000' });
-    await service.start();
-    while (batches.reduce((sum, batch) => sum + batch.records, 0) < sent.length) await sleep(100);
-    await service.stop();
-    // From the end of the first batch to the end of the last: group join and first fetch are start-up, not throughput.
-    const first = batches[0];
-    const last = batches.at(-1);
-    if (!first || !last || first === last) throw new Error('too few batches to measure; raise BENCH_RECORDS');
-    const consumer = (sent.length - first.records) / ((last.at - first.at) / 1000);
-    return { consumer, raw };
+    const drain = async (table: string, extra: Record<string, string>): Promise<number> => {
+      const { service, batches } = startConsumer(topic, table, dims, { CONSUMER_MAX_BATCH_RECORDS: '10000', ...extra });
+      await service.start();
+      while (batches.reduce((sum, batch) => sum + batch.records, 0) < sent.length) await sleep(100);
+      await service.stop();
+      // From the end of the first batch to the end of the last: group join and first fetch are start-up, not throughput.
+      const first = batches[0];
+      const last = batches.at(-1);
+      if (!first || !last || first === last) throw new Error('too few batches to measure; raise BENCH_RECORDS');
+      return (sent.length - first.records) / ((last.at - first.at) / 1000);
+    };
+    const consumer = await drain(enriched, {});
+    // A group of its own (testConsumerConfig draws one per call) reads the topic from the beginning again.
+    const json = await drain(`${enriched}_JSON`, { CONSUMER_HBASE_ENCODING: 'json' });
+    return { consumer, json, raw };
   } finally {
     await deleteTopic(topic).catch(() => undefined);
     await deleteTopic(`${topic}.dlq`).catch(() => undefined);
@@ -117,6 +124,9 @@ async function throughput(dims: Dimensions): Promise<{ consumer: number; raw: nu
       .catch(() => undefined);
     await testHBase()
       .dropTable(enriched)
+      .catch(() => undefined);
+    await testHBase()
+      .dropTable(`${enriched}_JSON`)
       .catch(() => undefined);
   }
 }
@@ -195,7 +205,9 @@ const round = (value: number, digits = 0): number => Number(value.toFixed(digits
 const dims = await seedDimensions(1_000, 50);
 const rates = await throughput(dims);
 const ratio = rates.consumer / rates.raw;
-console.log(`enriched rows/s: consumer ${round(rates.consumer)}, raw REST PUT ${round(rates.raw)}, ratio ${ratio.toFixed(2)}`);
+console.log(
+  `enriched rows/s: consumer ${round(rates.consumer)} (JSON CellSets ${round(rates.json)}), raw REST PUT ${round(rates.raw)}, ratio ${ratio.toFixed(2)}`,
+);
 const lat = await latency(dims);
 console.log(
   `latency at ${round(lat.rate)} rec/s, 1 s batches: p50 ${lat.p50.toFixed(3)} s, p99 ${lat.p99.toFixed(3)} s (${lat.samples} samples)`,
@@ -210,6 +222,32 @@ const entries: BenchEntry[] = [
     ratio: round(ratio, 2),
     goal: '>= 0.8 ratio',
     met: ratio >= 0.8,
+    machine,
+    date,
+    command,
+  },
+  {
+    name: 'consumer.enrich_to_hbase_json',
+    value: round(rates.json),
+    unit: 'rows/s',
+    anchor: 'raw HBase REST multi-row PUT of the same rows (1 000 rows per request)',
+    anchorValue: round(rates.raw),
+    ratio: round(rates.json / rates.raw, 2),
+    goal: 'informational: the consumer with CONSUMER_HBASE_ENCODING=json (the fallback)',
+    met: true,
+    machine,
+    date,
+    command,
+  },
+  {
+    name: 'consumer.enrich_protobuf_vs_json',
+    value: round(rates.consumer),
+    unit: 'rows/s',
+    anchor: 'the same consumer, same rows, with JSON CellSets, same run',
+    anchorValue: round(rates.json),
+    ratio: round(rates.consumer / rates.json, 2),
+    goal: 'informational: what protobuf CellSets buy end to end',
+    met: true,
     machine,
     date,
     command,
