@@ -4,7 +4,9 @@
 // turns Available through its own readiness probe — the producer's needs its Kafka topic, the consumer's its HBase
 // tables, the autoscaler's a Lease taken through the `kubernetes` Service with in-cluster credentials — and every
 // record the producer Service acknowledges lands exactly once, enriched, in HBase.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { V1Pod } from '@kubernetes/client-node';
@@ -14,6 +16,7 @@ import { seedDimensions, transactions } from '../../../services/consumer/src/int
 import type { Dimensions } from '../../../services/consumer/src/integration-support.ts';
 import { defaultConsumer, defaultProducer } from '../../packaging/values.ts';
 import { scanTable, testHBase, uniqueName } from '../../stack/fixtures.ts';
+import { registerScrapeTargets } from '../../stack/prometheus.ts';
 import { privateKafka } from '../../stack/private-kafka.ts';
 import type { PrivateKafka } from '../../stack/private-kafka.ts';
 import { adminConfig, createTestNamespace, eventually, helm, kubectl } from '../helpers.ts';
@@ -30,6 +33,11 @@ import type { ServiceImages } from './service-images.ts';
 const RELEASE = 'tormenta';
 const RECORDS = 400;
 const BATCH = 50;
+// Under the storm of the scaling test (~150 records/s) the autoscaler wants 3 producers; 2 must suffice to prove it.
+const TARGET_PER_REPLICA = 50;
+const MAX_PRODUCERS = 3;
+const STORM_BATCH = 10;
+const STORM_PAUSE_MS = 60;
 const DEPLOYMENTS = [`${RELEASE}-producer-push`, `${RELEASE}-consumer-1s`, `${RELEASE}-autoscaler`];
 const topic = uniqueName('real_node_tx');
 const enrichedTable = uniqueName('REAL_NODE_ENRICHED');
@@ -43,6 +51,8 @@ let kafka: PrivateKafka;
 let dims: Dimensions;
 let ns: TestNamespace;
 let readySeconds: number;
+/** Every record the test offered to the producers, acknowledged or not. */
+const sent: Transaction[] = [];
 
 /** The shipped transactions sink on the test's topic and tables. */
 function consumerSink(): Record<string, unknown> {
@@ -64,9 +74,15 @@ function values(): Record<string, unknown> {
     images: { producer: images.producer, consumer: images.consumer, autoscaler: images.autoscaler },
     kafka: { brokers: kafka.podBrokers, topic },
     hbase: { restUrl: podEndpoints(0).hbaseRest },
-    producers: [{ ...defaultProducer, stream: { ...defaultProducer.stream, topic } }],
+    producers: [
+      {
+        ...defaultProducer,
+        stream: { ...defaultProducer.stream, topic },
+        autoscaling: { ...defaultProducer.autoscaling, maxReplicas: MAX_PRODUCERS, targetPerReplica: TARGET_PER_REPLICA },
+      },
+    ],
     consumers: [{ ...defaultConsumer, sink: consumerSink() }],
-    autoscaler: { replicas: 1, prometheus: { url: podEndpoints(0).prometheus } },
+    autoscaler: { replicas: 1, pollIntervalSeconds: 5, prometheus: { url: podEndpoints(0).prometheus } },
     nodeSelector: { type: 'real' },
     tolerations: [{ key: REAL_NODE_TAINT.key, operator: 'Exists', effect: REAL_NODE_TAINT.effect }],
   };
@@ -100,6 +116,47 @@ function containerProcess(pod: V1Pod): { uid: string; rootMount: string; memoryB
     rootMount: rootMount ?? '',
     memoryBytes: Number(readFileSync(join(cgroup, 'memory.usage_in_bytes'), 'utf8')),
   };
+}
+
+/** One POST on a fresh connection, so kube-proxy picks a producer pod per request rather than per keep-alive pool. */
+function postRecords(url: string, records: unknown[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify(records);
+    const request = httpRequest(
+      url,
+      { method: 'POST', agent: false, timeout: 5_000, headers: { 'content-type': 'application/json' } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`${url}: no answer in 5s`)));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+const scrapeFiles = new Set<string>();
+
+/** The stack's Prometheus scrapes every producer pod on its pod IP, labelled as the chart's default query expects. */
+async function registerProducerPods(): Promise<V1Pod[]> {
+  const producers = (await releasePods()).filter((pod) => pod.metadata?.name?.startsWith(DEPLOYMENTS[0] as string));
+  for (const pod of producers) {
+    if (!pod.status?.podIP) continue;
+    const name = pod.metadata?.name ?? '';
+    const file = registerScrapeTargets(`real-node-${ns.name}-${name}`, [`${pod.status.podIP}:3000`], {
+      namespace: ns.name,
+      pod: name,
+    });
+    scrapeFiles.add(file);
+  }
+  return producers;
+}
+
+async function receivedBy(pod: V1Pod): Promise<number> {
+  const text = await (await fetch(`http://${pod.status?.podIP}:3000/metrics`)).text();
+  const lines = text.split('\n').filter((line) => line.startsWith('tormenta_ingest_records_received_total'));
+  return lines.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
 
 beforeAll(async () => {
@@ -138,6 +195,7 @@ beforeAll(async () => {
 }, 30 * 60_000);
 
 afterAll(async () => {
+  for (const file of scrapeFiles) rmSync(file, { force: true });
   await ns?.delete();
   await kafka?.destroy();
   for (const table of [enrichedTable, dims?.persona, dims?.empresa]) {
@@ -168,6 +226,7 @@ describe('the chart on the real node', () => {
     const service = await core.readNamespacedService({ namespace: ns.name, name: DEPLOYMENTS[0] as string });
     const url = `http://${service.spec?.clusterIP}:${service.spec?.ports?.[0]?.port}/v1/records`;
     const records = transactions(RECORDS, dims).map((record, index) => ({ ...record, id: `rn-${index}` }));
+    sent.push(...records);
     for (let start = 0; start < records.length; start += BATCH) {
       const response = await fetch(url, {
         method: 'POST',
@@ -176,28 +235,7 @@ describe('the chart on the real node', () => {
       });
       expect(`${response.status} ${await response.text()}`).toMatch(/^200 /);
     }
-    const rows = await eventually(
-      `${RECORDS} rows in ${enrichedTable}`,
-      async () => {
-        const scanned = await scanTable(enrichedTable);
-        return scanned.size >= RECORDS ? scanned : undefined;
-      },
-      120_000,
-    );
-    // The consumer's own row key function (salted "id:{id}"), read from the sink the chart was given.
-    const sinkFile = join(scratchDir('helm'), `${ns.name}-sink.yaml`);
-    writeFileSync(sinkFile, toYaml(consumerSink()));
-    const templates = loadSinkFile(sinkFile).rowKey;
-    const keyOf = (record: (typeof records)[number]): string =>
-      rowKey(templates, record, { topic, partition: 0, offset: '0' }) ?? '';
-    expect([...rows.keys()].sort()).toEqual(records.map(keyOf).sort());
-    for (const record of records) {
-      expect(rows.get(keyOf(record))).toMatchObject({
-        'd:MONTO': String(record.MONTO),
-        'd:NOMBRE_PERSONA': dims.personaNames.get(record.ID_PERSONA),
-        'd:NOMBRE_EMPRESA': dims.empresaNames.get(record.ID_EMPRESA),
-      });
-    }
+    await expectStoredOnce(records);
     const producer = (await releasePods()).find((pod) => pod.metadata?.name?.startsWith(DEPLOYMENTS[0] as string));
     if (!producer) throw new Error('no producer pod');
     const memory = containerProcess(producer).memoryBytes;
@@ -206,4 +244,85 @@ describe('the chart on the real node', () => {
     );
     expect(memory).toBeGreaterThan(0);
   });
+
+  it('scales the producers from their own metrics under a storm; the new pods turn Ready and take load, nothing is lost', async () => {
+    const service = await core.readNamespacedService({ namespace: ns.name, name: DEPLOYMENTS[0] as string });
+    const url = `http://${service.spec?.clusterIP}:${service.spec?.ports?.[0]?.port}/v1/records`;
+    const [first] = await registerProducerPods();
+    const acknowledged: Transaction[] = [];
+    let refused = 0;
+    let storming = true;
+    const storm = (async () => {
+      for (let batch = 0; storming; batch++) {
+        const records = transactions(STORM_BATCH, dims).map((record, index) => ({ ...record, id: `storm-${batch}-${index}` }));
+        sent.push(...records);
+        const status = await postRecords(url, records).catch(() => 0);
+        if (status === 200) acknowledged.push(...records);
+        else refused += 1;
+        await sleep(STORM_PAUSE_MS);
+      }
+    })();
+    try {
+      const started = Date.now();
+      const added = await eventually(
+        'a second producer pod Ready and taking records',
+        async () => {
+          const producers = await registerProducerPods();
+          const ready = producers.filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+          const others = ready.filter((pod) => pod.metadata?.name !== first?.metadata?.name);
+          for (const pod of others) if ((await receivedBy(pod)) > 0) return pod;
+          return undefined;
+        },
+        240_000,
+      );
+      process.stderr.write(
+        `real-node pipeline: storm → ${added.metadata?.name} Ready and taking records in ${((Date.now() - started) / 1000).toFixed(0)}s\n`,
+      );
+      expect(added.spec?.nodeName).toBe(node.name);
+      const scaled = await apps.readNamespacedDeployment({ namespace: ns.name, name: DEPLOYMENTS[0] as string });
+      expect(scaled.spec?.replicas ?? 0).toBeGreaterThanOrEqual(2);
+      expect(scaled.spec?.replicas ?? 0).toBeLessThanOrEqual(MAX_PRODUCERS);
+      const memory = first ? containerProcess(first).memoryBytes : 0;
+      process.stderr.write(
+        `real-node pipeline: first producer's cgroup memory under the storm ${(memory / 2 ** 20).toFixed(0)} MiB\n`,
+      );
+    } finally {
+      storming = false;
+      await storm;
+    }
+    process.stderr.write(`real-node pipeline: storm acknowledged ${acknowledged.length} records, ${refused} requests refused\n`);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    await expectStoredOnce(acknowledged);
+  });
 });
+
+type Transaction = ReturnType<typeof transactions>[number] & { id: string };
+
+/**
+ * Every acknowledged record is in the enriched table under the consumer's own row key (salted "id:{id}", from the sink
+ * the chart was given), enriched; the table holds no row but those of records the test sent, so none was stored twice
+ * under another key.
+ */
+async function expectStoredOnce(acknowledged: Transaction[]): Promise<void> {
+  const sinkFile = join(scratchDir('helm'), `${ns.name}-sink.yaml`);
+  writeFileSync(sinkFile, toYaml(consumerSink()));
+  const templates = loadSinkFile(sinkFile).rowKey;
+  const keyOf = (record: Transaction): string => rowKey(templates, record, { topic, partition: 0, offset: '0' }) ?? '';
+  const rows = await eventually(
+    `${acknowledged.length} acknowledged records in ${enrichedTable}`,
+    async () => {
+      const scanned = await scanTable(enrichedTable);
+      return acknowledged.every((record) => scanned.has(keyOf(record))) ? scanned : undefined;
+    },
+    120_000,
+  );
+  const sentKeys = new Set(sent.map(keyOf));
+  expect([...rows.keys()].filter((key) => !sentKeys.has(key))).toEqual([]);
+  for (const record of acknowledged) {
+    expect(rows.get(keyOf(record))).toMatchObject({
+      'd:MONTO': String(record.MONTO),
+      'd:NOMBRE_PERSONA': dims.personaNames.get(record.ID_PERSONA),
+      'd:NOMBRE_EMPRESA': dims.empresaNames.get(record.ID_EMPRESA),
+    });
+  }
+}
