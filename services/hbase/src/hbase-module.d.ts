@@ -1,4 +1,4 @@
-// The npm `hbase` client ships no types; this declares the small part tormenta uses.
+// The npm `hbase` client ships no types; this declares the small part tormenta uses (table administration).
 declare module 'hbase' {
   import type { IncomingMessage } from 'node:http';
 
@@ -30,15 +30,7 @@ declare module 'hbase' {
     exists(callback: Callback<boolean | null>): void;
     row(key: string | null): Row;
   }
-  export interface RestCellSet {
-    Row: { key: string; Cell: { column: string; timestamp?: number; $: string }[] }[];
-  }
-  export interface Connection {
-    get(path: string, callback: Callback<RestCellSet | null>): void;
-    put(path: string, body: unknown, callback: Callback<unknown>): void;
-  }
   export interface Client {
-    connection: Connection;
     table(name: string): Table;
     version_cluster(callback: Callback<unknown>): void;
   }
