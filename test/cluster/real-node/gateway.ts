@@ -15,14 +15,11 @@ export const SOCAT = '/usr/bin/socat';
 export const gatewayComponents = ['apiserver-gateway', 'hbase-rest-gateway', 'prometheus-gateway'] as const;
 export type GatewayComponent = (typeof gatewayComponents)[number];
 
-/** Addresses a pod on the real node uses for the host's services (same ports as on 127.0.0.1). */
-export function podEndpoints(apiserverPort: number): { apiserver: string; hbaseRest: string; prometheus: string } {
-  return {
-    apiserver: `https://${NODE_IP}:${apiserverPort}`,
-    hbaseRest: `http://${NODE_IP}:${stackPorts.hbaseRest}`,
-    prometheus: `http://${NODE_IP}:${stackPorts.prometheus}`,
-  };
-}
+/** What a pod on the real node uses for the stack's HBase REST and Prometheus (same ports as on 127.0.0.1). */
+export const podGateway = {
+  hbaseRest: `http://${NODE_IP}:${stackPorts.hbaseRest}`,
+  prometheus: `http://${NODE_IP}:${stackPorts.prometheus}`,
+};
 
 const KUBERNETES_SLICE = 'kubernetes-real-node';
 const SLICES = '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices';

@@ -3,7 +3,8 @@
 // listener on the node's bridge address) and at the stack's HBase REST (through the node's gateway). Every Deployment
 // turns Available through its own readiness probe — the producer's needs its Kafka topic, the consumer's its HBase
 // tables, the autoscaler's a Lease taken through the `kubernetes` Service with in-cluster credentials — and every
-// record the producer Service acknowledges lands exactly once, enriched, in HBase.
+// record the producer Service acknowledges lands exactly once, enriched, in HBase. Under a storm the autoscaler pod
+// scales the producers from their own metrics (the stack's Prometheus scraping the pod IPs) and a new pod takes records.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,7 +23,7 @@ import type { PrivateKafka } from '../../stack/private-kafka.ts';
 import { adminConfig, createTestNamespace, eventually, helm, kubectl } from '../helpers.ts';
 import type { TestNamespace } from '../helpers.ts';
 import { scratchDir } from '../layout.ts';
-import { podEndpoints } from './gateway.ts';
+import { podGateway } from './gateway.ts';
 import { NODE_IP } from './host.ts';
 import { REAL_NODE_TAINT } from './layout.ts';
 import { readRealNode } from './node.ts';
@@ -33,7 +34,7 @@ import type { ServiceImages } from './service-images.ts';
 const RELEASE = 'tormenta';
 const RECORDS = 400;
 const BATCH = 50;
-// Under the storm of the scaling test (~150 records/s) the autoscaler wants 3 producers; 2 must suffice to prove it.
+// The scaling test's storm (~100 records/s: batches of 10, a pause of 60 ms) asks for 2–3 producers of 50 records/s.
 const TARGET_PER_REPLICA = 50;
 const MAX_PRODUCERS = 3;
 const STORM_BATCH = 10;
@@ -50,7 +51,6 @@ let images: ServiceImages;
 let kafka: PrivateKafka;
 let dims: Dimensions;
 let ns: TestNamespace;
-let readySeconds: number;
 /** Every record the test offered to the producers, acknowledged or not. */
 const sent: Transaction[] = [];
 
@@ -73,7 +73,7 @@ function values(): Record<string, unknown> {
   return {
     images: { producer: images.producer, consumer: images.consumer, autoscaler: images.autoscaler },
     kafka: { brokers: kafka.podBrokers, topic },
-    hbase: { restUrl: podEndpoints(0).hbaseRest },
+    hbase: { restUrl: podGateway.hbaseRest },
     producers: [
       {
         ...defaultProducer,
@@ -82,7 +82,7 @@ function values(): Record<string, unknown> {
       },
     ],
     consumers: [{ ...defaultConsumer, sink: consumerSink() }],
-    autoscaler: { replicas: 1, pollIntervalSeconds: 5, prometheus: { url: podEndpoints(0).prometheus } },
+    autoscaler: { replicas: 1, pollIntervalSeconds: 5, prometheus: { url: podGateway.prometheus } },
     nodeSelector: { type: 'real' },
     tolerations: [{ key: REAL_NODE_TAINT.key, operator: 'Exists', effect: REAL_NODE_TAINT.effect }],
   };
@@ -190,7 +190,7 @@ beforeAll(async () => {
     );
     throw new Error(`${String(error)}\n${described.stdout}\n${logs.join('\n')}`);
   });
-  readySeconds = (Date.now() - started) / 1000;
+  const readySeconds = (Date.now() - started) / 1000;
   process.stderr.write(`real-node pipeline: helm install → every Deployment Available in ${readySeconds.toFixed(1)}s\n`);
 }, 30 * 60_000);
 
