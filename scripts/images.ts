@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { buildah } from '../test/cluster/real-node/images.ts';
 import { importImage } from '../test/cluster/real-node/images.ts';
 import { nodePaths } from '../test/cluster/real-node/layout.ts';
@@ -149,6 +149,25 @@ function buildService(service: (typeof SERVICES)[number], baseKey: string, log: 
   return archive;
 }
 
+/** A service's builds other than the current one and the newest before it go (archives and buildah images): every edit
+ * under services/ makes a new content hash, and each build is ~1 GB of archive plus storage. */
+const KEEP_PREVIOUS_BUILDS = 1;
+function pruneOldBuilds(service: (typeof SERVICES)[number], current: string): void {
+  const prefix = `tormenta-${service}-`;
+  const stale = readdirSync(archives)
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.tar') && name !== basename(current))
+    .map((name) => ({ name, mtime: statSync(join(archives, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime)
+    .slice(KEEP_PREVIOUS_BUILDS);
+  for (const { name } of stale) {
+    rmSync(join(archives, name), { force: true });
+    const key = name.slice(prefix.length, -'.tar'.length);
+    spawnSync('buildah', ['--root', ...storageArgs(), 'rmi', `docker.io/library/tormenta-${service}:${key}`], {
+      stdio: 'ignore',
+    });
+  }
+}
+
 async function main(args: string[]): Promise<void> {
   const wanted = args.filter((arg) => arg !== '--import');
   const unknown = wanted.filter((name) => !(SERVICES as readonly string[]).includes(name));
@@ -159,6 +178,7 @@ async function main(args: string[]): Promise<void> {
   const started = Date.now();
   const baseKey = ensureBase(log);
   const built = services.map((service) => ({ service, archive: buildService(service, baseKey, log) }));
+  for (const { service, archive } of built) pruneOldBuilds(service, archive);
   for (const { service, archive } of built) {
     const mib = (statSync(archive).size / 2 ** 20).toFixed(0);
     console.log(`${service} ${archive} (${mib} MiB archive)`);
