@@ -191,6 +191,11 @@ beforeAll(async () => {
     throw new Error(`${String(error)}\n${described.stdout}\n${logs.join('\n')}`);
   });
   const readySeconds = (Date.now() - started) / 1000;
+  // kube-proxy programs the Service's rules a moment after the endpoint turns ready (until then: REJECT, ECONNREFUSED).
+  const service = await core.readNamespacedService({ namespace: ns.name, name: DEPLOYMENTS[0] as string });
+  await eventually('the producer Service answering /readyz', async () =>
+    (await fetch(`http://${service.spec?.clusterIP}:${service.spec?.ports?.[0]?.port}/readyz`)).ok ? true : undefined,
+  );
   process.stderr.write(`real-node pipeline: helm install → every Deployment Available in ${readySeconds.toFixed(1)}s\n`);
 }, 30 * 60_000);
 
