@@ -34,6 +34,7 @@ const produceRequestScript = `
       { partition: 2, firstSequence: 7, messages: [{ key: null, value: Buffer.alloc(70000, 3), timestamp: 1764000000002 }, ...messages(2, 500)] },
       { partition: 3, firstSequence: 0, messages: [
         { key: 'h', value: Buffer.alloc(30000, 5), headers: { trace: 'abc' }, timestamp: 1764000000003 },
+        ...messages(3, 300).map((message, i) => ({ ...message, headers: { 'tormenta-stream': 'transacciones', 'content-type': 'application/json', 'tormenta-id': \`id-\${i}-ñ\` } })),
         { key: 'noise', value: Buffer.from(Array.from({ length: 40000 }, (_, i) => (i * 2654435761) >>> 24)), timestamp: 1764000000003 },
       ] },
     ] },
@@ -88,6 +89,19 @@ describe('kafkajs-patch', () => {
       { key: Buffer.alloc(0), value: null, timestampDelta: 2 ** 33 },
       { key: 'k', value: Buffer.alloc(300, 7), headers: { trace: 'abc' } },
       { key: 'k', value: Buffer.alloc(20_000, 1), offsetDelta: 3 },
+      // The producer's headers: string values, one multi-byte, one a Buffer; and kinds only kafkajs' encoder takes.
+      {
+        key: '17',
+        value: '{"a":1}',
+        offsetDelta: 9,
+        headers: {
+          'tormenta-stream': 'posts',
+          'content-type': 'application/json',
+          'tormenta-id': 'ñ-日本-1',
+          bin: Buffer.from([0, 255]),
+        },
+      },
+      { key: null, value: 'x', headers: { empty: '', many: ['a', 'b'] } },
     ];
     for (const args of cases) expect(encodeRecord(args).buffer.toString('hex')).toBe(kafkajsRecord(args).buffer.toString('hex'));
   });

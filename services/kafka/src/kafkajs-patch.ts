@@ -108,9 +108,27 @@ export const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0
 
 const NO_BYTES = Buffer.alloc(0);
 
+/** A header as the fast path writes it: a string key, a string or Buffer value. */
+type PendingHeader = { key: string; keyLength: number; value: string | Buffer; valueLength: number };
+
 /**
- * Record v0 (length, attributes, timestamp delta, offset delta, key, value, no headers), measured now and written
- * later straight into the batch that takes it (writeEncoder below) — no buffer of its own. `offset` is its size, as an
+ * Headers the fast path takes (each value one string or Buffer, as the producer's tormenta-stream / content-type /
+ * tormenta-id are); undefined sends the record to kafkajs' own encoder (arrays of values, null, numbers).
+ */
+function pendingHeaders(headers: Record<string, unknown> | undefined): PendingHeader[] | undefined {
+  const list: PendingHeader[] = [];
+  if (headers === undefined) return list;
+  for (const key of Object.keys(headers)) {
+    const value = headers[key];
+    if (typeof value !== 'string' && !Buffer.isBuffer(value)) return undefined;
+    list.push({ key, keyLength: Buffer.byteLength(key, 'utf8'), value, valueLength: byteLength(value) });
+  }
+  return list;
+}
+
+/**
+ * Record v0 (length, attributes, timestamp delta, offset delta, key, value, headers), measured now and written later
+ * straight into the batch that takes it (writeEncoder below) — no buffer of its own. `offset` is its size, as an
  * encoder's; `buffer` writes it out alone.
  */
 class PendingRecord {
@@ -124,12 +142,14 @@ class PendingRecord {
   private readonly keyLength: number;
   private readonly value: string | Buffer | null | undefined;
   private readonly valueLength: number;
+  private readonly headers: PendingHeader[];
 
   constructor(
     timestampDelta: number,
     offsetDelta: number,
     key: string | Buffer | null | undefined,
     value: string | Buffer | null | undefined,
+    headers: PendingHeader[],
   ) {
     this.timestampDelta = timestampDelta;
     this.offsetDelta = offsetDelta;
@@ -137,13 +157,16 @@ class PendingRecord {
     this.keyLength = byteLength(key);
     this.value = value;
     this.valueLength = byteLength(value);
+    this.headers = headers;
+    let headerBytes = EncoderClass.sizeOfVarInt(headers.length);
+    for (const header of headers) headerBytes += sizeOfBytes(header.keyLength) + sizeOfBytes(header.valueLength);
     this.body =
       1 +
       EncoderClass.sizeOfVarInt(timestampDelta) +
       EncoderClass.sizeOfVarInt(offsetDelta) +
       sizeOfBytes(this.keyLength) +
       sizeOfBytes(this.valueLength) +
-      1;
+      headerBytes;
     this.offset = EncoderClass.sizeOfVarInt(this.body) + this.body;
   }
 
@@ -152,7 +175,11 @@ class PendingRecord {
     encoder.writeVarInt(this.body).writeInt8(0).writeVarInt(this.timestampDelta).writeVarInt(this.offsetDelta);
     writeBytes(encoder, this.key, this.keyLength);
     writeBytes(encoder, this.value, this.valueLength);
-    encoder.writeVarInt(0);
+    encoder.writeVarInt(this.headers.length);
+    for (const header of this.headers) {
+      writeBytes(encoder, header.key, header.keyLength);
+      writeBytes(encoder, header.value, header.valueLength);
+    }
   }
 
   get buffer(): Buffer {
@@ -164,17 +191,12 @@ class PendingRecord {
   }
 }
 export function encodeRecord(args: RecordArgs): Encoder | PendingRecord {
-  const { offsetDelta = 0, timestampDelta = 0, key, value, headers } = args;
-  if (
-    (headers && Object.keys(headers).length > 0) ||
-    !isSmall(timestampDelta) ||
-    !isSmall(offsetDelta) ||
-    !isBytes(key) ||
-    !isBytes(value)
-  ) {
+  const { offsetDelta = 0, timestampDelta = 0, key, value } = args;
+  const headers = pendingHeaders(args.headers);
+  if (headers === undefined || !isSmall(timestampDelta) || !isSmall(offsetDelta) || !isBytes(key) || !isBytes(value)) {
     return kafkajsRecord(args);
   }
-  return new PendingRecord(timestampDelta, offsetDelta, key, value);
+  return new PendingRecord(timestampDelta, offsetDelta, key, value, headers);
 }
 
 /** False when kafkajs was loaded before this module (its own, slower code is then in use). */
