@@ -287,6 +287,12 @@ describe('the chart on the real node', () => {
       const scaled = await apps.readNamespacedDeployment({ namespace: ns.name, name: DEPLOYMENTS[0] as string });
       expect(scaled.spec?.replicas ?? 0).toBeGreaterThanOrEqual(2);
       expect(scaled.spec?.replicas ?? 0).toBeLessThanOrEqual(MAX_PRODUCERS);
+      // The autoscaler pod did it: its ScaledUp Event on the producer Deployment, reported by one of its replicas.
+      const events = await core.listNamespacedEvent({
+        namespace: ns.name,
+        fieldSelector: `involvedObject.name=${DEPLOYMENTS[0]},reason=ScaledUp`,
+      });
+      expect(events.items.map((event) => event.reportingInstance?.startsWith(DEPLOYMENTS[2] as string))).toContain(true);
       const memory = first ? containerProcess(first).memoryBytes : 0;
       process.stderr.write(
         `real-node pipeline: first producer's cgroup memory under the storm ${(memory / 2 ** 20).toFixed(0)} MiB\n`,
