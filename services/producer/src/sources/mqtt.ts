@@ -9,7 +9,7 @@ import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import type { Deliver, SourceDefinition, StreamingSource } from './source.ts';
-import { keepConnected, messageRecords, SerialBatcher, streamingSettings, withReconnectRule } from './streaming.ts';
+import { keepConnected, messageRecords, openConnection, streamingSettings, withReconnectRule } from './streaming.ts';
 import type { ConnectionEnd } from './streaming.ts';
 
 export const DEFAULT_SESSION_EXPIRY_SECONDS = 3_600;
@@ -100,19 +100,8 @@ async function readConnection(
   deliver: Deliver,
   signal: AbortSignal,
 ): Promise<ConnectionEnd> {
-  let delivered = false;
   let taking = true;
-  let finish!: (reason: string) => void;
-  const ended = new Promise<string>((resolve) => (finish = resolve));
-  const batcher = new SerialBatcher({
-    maxRecords: config.maxBatchRecords,
-    maxWaitMs: config.maxBatchWaitMs,
-    deliver: async (batch) => {
-      await deliver(batch);
-      delivered = true;
-    },
-    onFailure: (error) => finish(`delivery failed: ${(error as Error).message}`),
-  });
+  const { batcher, ended, finish, delivered } = openConnection(config, deliver);
   const filter = subscriptionFilter(config.topic, config.sharedGroup);
   client.handleMessage = (packet: IPublishPacket, callback) => {
     if (!taking || batcher.failed) {
@@ -156,7 +145,7 @@ async function readConnection(
   }
   batcher.discard();
   await client.endAsync(!client.connected).catch(() => undefined);
-  return { delivered, reason };
+  return { delivered: delivered(), reason };
 }
 
 export async function createMqtt(config: MqttConfig): Promise<StreamingSource> {

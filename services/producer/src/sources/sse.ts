@@ -5,7 +5,7 @@
 import type { EventSource as EventSourceClass, FetchLike } from 'eventsource';
 import { z } from 'zod';
 import type { Deliver, SourceDefinition, StreamingSource } from './source.ts';
-import { keepConnected, messageRecords, SerialBatcher, streamingSettings, withReconnectRule } from './streaming.ts';
+import { keepConnected, messageRecords, openConnection, streamingSettings, withReconnectRule } from './streaming.ts';
 import type { ConnectionEnd } from './streaming.ts';
 import { DEFAULT_MAX_PENDING_RECORDS } from './websocket.ts';
 
@@ -91,18 +91,7 @@ async function readConnection(
   lastStoredId: string | undefined,
   signal: AbortSignal,
 ): Promise<ConnectionEnd> {
-  let delivered = false;
-  let finish!: (reason: string) => void;
-  const ended = new Promise<string>((resolve) => (finish = resolve));
-  const batcher = new SerialBatcher({
-    maxRecords: config.maxBatchRecords,
-    maxWaitMs: config.maxBatchWaitMs,
-    deliver: async (batch) => {
-      await deliver(batch);
-      delivered = true;
-    },
-    onFailure: (error) => finish(`delivery failed: ${(error as Error).message}`),
-  });
+  const { batcher, ended, finish, delivered } = openConnection(config, deliver);
   let idle: NodeJS.Timeout | undefined;
   const watchIdle = (): void => {
     if (config.idleTimeoutMs === 0) return;
@@ -149,7 +138,7 @@ async function readConnection(
   gate.resume();
   await batcher.drain().catch(() => undefined);
   batcher.discard();
-  return { delivered, reason };
+  return { delivered: delivered(), reason };
 }
 
 export async function createSse(config: SseConfig): Promise<StreamingSource> {

@@ -171,6 +171,29 @@ export class SerialBatcher {
 }
 
 /** How one connection ended. */
+/**
+ * What one connection of a streaming source starts with: its batcher, and the end of the connection — `finish(reason)`
+ * ends it (the first reason wins), a failed delivery ends it too; `delivered()` says whether anything was stored.
+ */
+export function openConnection(
+  config: { maxBatchRecords: number; maxBatchWaitMs: number },
+  deliver: (batch: PullBatch) => Promise<void>,
+): { batcher: SerialBatcher; ended: Promise<string>; finish: (reason: string) => void; delivered: () => boolean } {
+  let delivered = false;
+  let finish!: (reason: string) => void;
+  const ended = new Promise<string>((resolve) => (finish = resolve));
+  const batcher = new SerialBatcher({
+    maxRecords: config.maxBatchRecords,
+    maxWaitMs: config.maxBatchWaitMs,
+    deliver: async (batch) => {
+      await deliver(batch);
+      delivered = true;
+    },
+    onFailure: (error) => finish(`delivery failed: ${(error as Error).message}`),
+  });
+  return { batcher, ended, finish, delivered: () => delivered };
+}
+
 export interface ConnectionEnd {
   /** Whether it delivered anything (then the backoff starts over). */
   delivered: boolean;

@@ -4,7 +4,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Deliver, SourceDefinition, StreamingSource } from './source.ts';
-import { keepConnected, messageRecords, SerialBatcher, streamingSettings, withReconnectRule } from './streaming.ts';
+import { keepConnected, messageRecords, openConnection, streamingSettings, withReconnectRule } from './streaming.ts';
 import type { ConnectionEnd } from './streaming.ts';
 
 export const DEFAULT_MAX_PENDING_RECORDS = 10_000;
@@ -42,18 +42,7 @@ async function readConnection(
   deliver: Deliver,
   signal: AbortSignal,
 ): Promise<ConnectionEnd> {
-  let delivered = false;
-  let finish!: (reason: string) => void;
-  const ended = new Promise<string>((resolve) => (finish = resolve));
-  const batcher = new SerialBatcher({
-    maxRecords: config.maxBatchRecords,
-    maxWaitMs: config.maxBatchWaitMs,
-    deliver: async (batch) => {
-      await deliver(batch);
-      delivered = true;
-    },
-    onFailure: (error) => finish(`delivery failed: ${(error as Error).message}`),
-  });
+  const { batcher, ended, finish, delivered } = openConnection(config, deliver);
   const resumeIfDrained = (): void => {
     if (socket.isPaused && batcher.pending <= config.maxPendingRecords / 2) socket.resume();
   };
@@ -89,7 +78,7 @@ async function readConnection(
   // What was received is stored before the next connection (on shutdown it gets one attempt); nothing replays it.
   await batcher.drain().catch(() => undefined);
   batcher.discard();
-  return { delivered, reason };
+  return { delivered: delivered(), reason };
 }
 
 export async function createWebsocket(config: WebsocketConfig): Promise<StreamingSource> {
