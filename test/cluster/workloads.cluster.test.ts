@@ -64,25 +64,35 @@ describe('Deployments on the test cluster', () => {
     }
   }, 120_000);
 
+  /**
+   * Read-modify-write of the scale subresource, as a controller does it: the Deployment controller updates the object
+   * between our read and our write now and then, and the API server answers 409 Conflict; read again and retry.
+   */
+  async function scaleTo(replicas: number): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const scale = await apps.readNamespacedDeploymentScale({ name: 'storm', namespace: ns.name });
+      try {
+        await apps.replaceNamespacedDeploymentScale({
+          name: 'storm',
+          namespace: ns.name,
+          body: { ...scale, spec: { replicas } },
+        });
+        return;
+      } catch (error) {
+        if ((error as { code?: number }).code !== 409 || attempt >= 5) throw error;
+      }
+    }
+  }
+
   it('changes its pod count through the scale subresource', async () => {
     await apps.createNamespacedDeployment({ namespace: ns.name, body: deployment(1) });
     await runningPods(1);
 
-    const scale = await apps.readNamespacedDeploymentScale({ name: 'storm', namespace: ns.name });
-    expect(scale.spec?.replicas).toBe(1);
-    await apps.replaceNamespacedDeploymentScale({
-      name: 'storm',
-      namespace: ns.name,
-      body: { ...scale, spec: { replicas: 4 } },
-    });
+    expect((await apps.readNamespacedDeploymentScale({ name: 'storm', namespace: ns.name })).spec?.replicas).toBe(1);
+    await scaleTo(4);
     expect(await runningPods(4)).toHaveLength(4);
 
-    const grown = await apps.readNamespacedDeploymentScale({ name: 'storm', namespace: ns.name });
-    await apps.replaceNamespacedDeploymentScale({
-      name: 'storm',
-      namespace: ns.name,
-      body: { ...grown, spec: { replicas: 2 } },
-    });
+    await scaleTo(2);
     expect(await runningPods(2)).toHaveLength(2);
     const after = await apps.readNamespacedDeployment({ name: 'storm', namespace: ns.name });
     expect(after.spec?.replicas).toBe(2);
