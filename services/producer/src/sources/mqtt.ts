@@ -101,7 +101,7 @@ async function readConnection(
   signal: AbortSignal,
 ): Promise<ConnectionEnd> {
   let taking = true;
-  const { batcher, ended, finish, delivered } = openConnection(config, deliver);
+  const { batcher, ended, finish, delivered } = openConnection(config, deliver, signal);
   const filter = subscriptionFilter(config.topic, config.sharedGroup);
   client.handleMessage = (packet: IPublishPacket, callback) => {
     if (!taking || batcher.failed) {
@@ -125,12 +125,8 @@ async function readConnection(
   });
   client.on('error', (error) => finish(error.message));
   client.on('close', () => finish('connection closed'));
-  const stop = (): void => finish('stopped');
-  signal.addEventListener('abort', stop, { once: true });
-  if (signal.aborted) stop();
 
   const reason = await ended;
-  signal.removeEventListener('abort', stop);
   if (signal.aborted && client.connected && !batcher.failed) {
     // A replica leaving the group hands its share to the others (a scale-down may never bring it back): once the broker
     // confirmed, every message it sent is here, is stored and acknowledged below, and nothing waits in this session.

@@ -91,7 +91,7 @@ async function readConnection(
   lastStoredId: string | undefined,
   signal: AbortSignal,
 ): Promise<ConnectionEnd> {
-  const { batcher, ended, finish, delivered } = openConnection(config, deliver);
+  const { batcher, ended, finish, delivered } = openConnection(config, deliver, signal);
   let idle: NodeJS.Timeout | undefined;
   const watchIdle = (): void => {
     if (config.idleTimeoutMs === 0) return;
@@ -126,12 +126,8 @@ async function readConnection(
   source.addEventListener('open', watchIdle);
   // EventSource would retry on its own with the last id it saw; this source retries itself, from the last id stored.
   source.addEventListener('error', (event) => finish(event.message ?? 'connection failed'));
-  const stop = (): void => finish('stopped');
-  signal.addEventListener('abort', stop, { once: true });
-  if (signal.aborted) stop();
 
   const reason = await ended;
-  signal.removeEventListener('abort', stop);
   clearTimeout(idle);
   for (const type of config.events) source.removeEventListener(type, onEvent);
   source.close();

@@ -173,15 +173,23 @@ export class SerialBatcher {
 /** How one connection ended. */
 /**
  * What one connection of a streaming source starts with: its batcher, and the end of the connection — `finish(reason)`
- * ends it (the first reason wins), a failed delivery ends it too; `delivered()` says whether anything was stored.
+ * ends it (the first reason wins), a failed delivery or `signal` aborting ends it too; `delivered()` says whether
+ * anything was stored.
  */
 export function openConnection(
   config: { maxBatchRecords: number; maxBatchWaitMs: number },
   deliver: (batch: PullBatch) => Promise<void>,
+  signal: AbortSignal,
 ): { batcher: SerialBatcher; ended: Promise<string>; finish: (reason: string) => void; delivered: () => boolean } {
   let delivered = false;
   let finish!: (reason: string) => void;
-  const ended = new Promise<string>((resolve) => (finish = resolve));
+  const stop = (): void => finish('stopped');
+  const ended = new Promise<string>((resolve) => (finish = resolve)).then((reason) => {
+    signal.removeEventListener('abort', stop);
+    return reason;
+  });
+  signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop();
   const batcher = new SerialBatcher({
     maxRecords: config.maxBatchRecords,
     maxWaitMs: config.maxBatchWaitMs,

@@ -42,7 +42,7 @@ async function readConnection(
   deliver: Deliver,
   signal: AbortSignal,
 ): Promise<ConnectionEnd> {
-  const { batcher, ended, finish, delivered } = openConnection(config, deliver);
+  const { batcher, ended, finish, delivered } = openConnection(config, deliver, signal);
   const resumeIfDrained = (): void => {
     if (socket.isPaused && batcher.pending <= config.maxPendingRecords / 2) socket.resume();
   };
@@ -65,12 +65,8 @@ async function readConnection(
   socket.on('message', onMessage);
   socket.on('error', (error) => finish(error.message));
   socket.on('close', (code, reason) => finish(`connection closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})`));
-  const stop = (): void => finish('stopped');
-  signal.addEventListener('abort', stop, { once: true });
-  if (signal.aborted) stop();
 
   const reason = await ended;
-  signal.removeEventListener('abort', stop);
   clearTimeout(idle);
   socket.off('message', onMessage);
   if (socket.readyState === socket.OPEN) socket.close(1000);
